@@ -1,0 +1,123 @@
+"""Text cleaning: the residue real digests carry (LaTeX scraps, doubled URLs, control
+characters) and the extraction of URLs from abstracts into links.
+
+Titles and abstracts stay plain text here; escaping for HTML and XML happens where they
+are written.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from generator.model import Link
+
+# Characters XML 1.0 forbids, plus C1 controls, which feed validators flag and YAML rejects.
+_INVALID_CHARS = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]"
+)
+_WHITESPACE = re.compile(r"\s+")
+# LaTeX font commands the scraper left as "{it word}": keep the word.
+_FONT_GROUP = re.compile(r"\{\\?(?:it|bf|em|sl|sc|tt|rm|textit|textbf|emph)\s+([^{}]*)\}")
+# "\eg", "\ie", "\etc" macros.
+_LATIN_MACROS = {
+    "eg": "e.g.",
+    "ie": "i.e.",
+    "etc": "etc.",
+    "etal": "et al.",
+    "vs": "vs.",
+    "wrt": "w.r.t.",
+}
+_LATIN_MACRO = re.compile(r"\\(" + "|".join(_LATIN_MACROS) + r")\b\.?")
+# LaTeX accents: \"{\i}, \"{o}, \"o, \'e, \`a, \^o, \~n.
+_ACCENTS = {'"': "\u0308", "'": "\u0301", "`": "\u0300", "^": "\u0302", "~": "\u0303"}
+_ACCENT = re.compile(r"""\\(["'`^~])\s*(?:\{\\?([a-zA-Z])\}|\\?([a-zA-Z]))""")
+# "https://x{https://x}": the scraper doubled a \href.
+_DOUBLED_URL = re.compile(r"(https?://[^\s{}]+)\{\1\}")
+_URL = re.compile(r"https?://[^\s<>\"'{}|\\^`]+", re.IGNORECASE)
+_CODE_HOSTS = ("github.com", "gitlab.com", "www.github.com", "www.gitlab.com")
+
+
+def strip_invalid_chars(text: str) -> str:
+    """Drop characters that XML 1.0 forbids (and C1 controls, lone surrogates)."""
+    return _INVALID_CHARS.sub("", text)
+
+
+def collapse_whitespace(text: str) -> str:
+    return _WHITESPACE.sub(" ", text).strip()
+
+
+def _accent(match: re.Match[str]) -> str:
+    letter = match.group(2) or match.group(3)
+    if letter == "i":  # \"{\i} is a dotless i under an accent; a plain i composes the same
+        letter = "i"
+    return unicodedata.normalize("NFC", letter + _ACCENTS[match.group(1)])
+
+
+def clean_text(text: str) -> str:
+    """Clean one title or abstract: LaTeX residue, doubled URLs, invalid characters, spacing."""
+    text = strip_invalid_chars(text)
+    text = _DOUBLED_URL.sub(r"\1", text)
+    text = _FONT_GROUP.sub(r"\1", text)
+    text = _LATIN_MACRO.sub(lambda m: _LATIN_MACROS[m.group(1)], text)
+    text = _ACCENT.sub(_accent, text)
+    return collapse_whitespace(text)
+
+
+def trim_url(url: str) -> str:
+    """Strip punctuation that ends the sentence around a URL, keeping balanced parentheses."""
+    while url:
+        last = url[-1]
+        if last in ".,;:!?'\"]}" or (last == ")" and url.count("(") < url.count(")")):
+            url = url[:-1]
+        else:
+            break
+    return url
+
+
+def is_safe_url(url: str) -> bool:
+    """Only absolute http(s) URLs with a host and no spaces or quotes are ever emitted."""
+    if not re.match(r"(?i)^https?://[^\s/?#]+", url):
+        return False
+    return not any(c.isspace() or c in "<>\"'`\\" or ord(c) < 32 for c in url)
+
+
+def link_kind(url: str) -> str:
+    """GitHub and GitLab repositories are code; any other page is a project page."""
+    host = re.sub(r"(?i)^https?://", "", url).split("/", 1)[0].lower()
+    return "code" if host in _CODE_HOSTS else "project"
+
+
+def extract_links(abstract: str) -> tuple[Link, ...]:
+    """The URLs an abstract mentions, as code or project links, first mention first."""
+    seen: list[str] = []
+    for match in _URL.finditer(abstract):
+        url = trim_url(match.group(0))
+        if is_safe_url(url) and url not in seen and url.count("/") >= 2:
+            seen.append(url)
+    return tuple(Link(link_kind(url), url) for url in seen)
+
+
+def normalise_title(title: str) -> str:
+    """The key two titles share when they name the same paper: case, spacing and
+    punctuation folded, accents removed."""
+    folded = unicodedata.normalize("NFKD", title).casefold()
+    folded = "".join(c for c in folded if not unicodedata.combining(c))
+    return " ".join(re.findall(r"\w+", folded))
+
+
+_ARXIV_NEW = re.compile(r"^(\d{4}\.\d{4,5})(v\d+)?$")
+_ARXIV_OLD = re.compile(r"^([a-z-]+(?:\.[A-Z]{2})?/\d{7})(v\d+)?$")
+
+
+def normalise_arxiv_id(value: str) -> str | None:
+    """``2406.12345v2`` → ``2406.12345``; also accepts abs/pdf URLs and ``arXiv:`` prefixes.
+    Returns None for anything that is not an arXiv id."""
+    value = value.strip()
+    value = re.sub(r"(?i)^(https?://(www\.|export\.)?arxiv\.org/(abs|pdf)/|arxiv:)", "", value)
+    value = re.sub(r"\.pdf$", "", value)
+    for pattern in (_ARXIV_NEW, _ARXIV_OLD):
+        match = pattern.match(value)
+        if match:
+            return match.group(1)
+    return None

@@ -1,0 +1,58 @@
+"""The ``papers`` command: ``build``, ``generate`` and ``fetch``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from generator.errors import BuildError, InputError
+
+
+def _add_build_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--content", type=Path, default=Path("content"), help="input folder")
+    parser.add_argument(
+        "--docs-dir", type=Path, default=Path("docs"), help="where generated Markdown goes"
+    )
+    parser.add_argument(
+        "--config", type=Path, default=Path("mkdocs.yml"), help="the MkDocs configuration"
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="papers", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    build = commands.add_parser("build", help="generate Markdown and feeds, then run MkDocs")
+    _add_build_options(build)
+    build.add_argument("--site-dir", type=Path, default=Path("site"), help="the built site")
+    generate = commands.add_parser("generate", help="generate Markdown and feeds only")
+    _add_build_options(generate)
+    from generator.fetch import add_fetch_commands
+
+    add_fetch_commands(commands)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        if args.command in ("build", "generate"):
+            from generator.build import run_build
+
+            summary = run_build(
+                content=args.content,
+                docs_dir=args.docs_dir,
+                config=args.config,
+                site_dir=args.site_dir if args.command == "build" else None,
+            )
+            for warning in summary.warnings:
+                print(warning, file=sys.stderr)
+            print(summary.describe())
+            return 0
+        return int(args.run(args))
+    except (InputError, BuildError) as exc:
+        print(f"papers: error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("papers: interrupted; the previous output is unchanged", file=sys.stderr)
+        return 130

@@ -1,0 +1,197 @@
+"""Feeds: Atom and RSS through feedgen, JSON Feed 1.1 written directly.
+
+What keeps them valid and stable (each a feedgen trap, see STYLE.md):
+
+- One entry per paper. Its id is a tag URI from the site host, the paper's first day and
+  its page path, so it never changes between builds.
+- Dates come from the data: an entry is dated its first day at 00:00 UTC minus its rank
+  on that day in seconds, so entries of one feed never share an ``updated`` value. The
+  feed's own ``updated`` / ``lastBuildDate`` is its newest entry's, never the clock.
+- Entries are added with ``order="append"`` after sorting newest first.
+- One alternate link per entry; ``rel="self"`` links are absolute.
+- In RSS, ``&`` and ``<`` are written as ``&#x26;`` and ``&#x3C;`` (the W3C validator warns
+  on the named entities in plain-text elements).
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+
+from feedgen.feed import FeedGenerator
+
+from generator import __version__
+from generator.model import Paper
+from generator.pages import LINK_LABELS, paper_links
+from generator.settings import Settings
+
+GENERATOR_URI = "https://github.com/papers-site/papers-site"
+
+
+@dataclass(frozen=True)
+class FeedSpec:
+    """One feed: its title and description, where it lives, and its papers."""
+
+    title: str
+    subtitle: str
+    path: str
+    """Folder of the feed files relative to the site root: '' or 'tags/<slug>/'."""
+    page: str
+    """The HTML page the feed belongs to, relative to the site root."""
+    papers: tuple[Paper, ...]
+
+
+def entry_updated(paper: Paper) -> datetime:
+    """The entry date: first day at midnight UTC minus the paper's rank in seconds."""
+    start = datetime.combine(paper.first_day, time(0, 0), tzinfo=UTC)
+    return start - timedelta(seconds=paper.rank)
+
+
+def entry_id(settings: Settings, paper: Paper) -> str:
+    """A tag URI (RFC 4151) that stays the same across builds: host, first day, page path."""
+    page = settings.paper_url.format(id=paper.id)
+    return f"tag:{settings.host},{paper.first_day.isoformat()}:/{page}"
+
+
+def newest_papers(papers: list[Paper] | tuple[Paper, ...], limit: int) -> list[Paper]:
+    """The ``limit`` newest papers by first-featured day, newest first."""
+    return sorted(papers, key=lambda p: (-p.first_day.toordinal(), p.rank, p.id))[:limit]
+
+
+def feed_updated(papers: list[Paper], fallback: date | None) -> datetime:
+    if papers:
+        return max(entry_updated(p) for p in papers)
+    return datetime.combine(fallback or date(1970, 1, 1), time(0, 0), tzinfo=UTC)
+
+
+def entry_html(settings: Settings, paper: Paper, tag_titles: dict[str, str]) -> str:
+    """The entry content: the abstract, then the paper's links and tags."""
+    parts = [f"<p>{html.escape(paper.abstract)}</p>"] if paper.abstract else []
+    if paper.authors:
+        parts.append(f"<p>{html.escape(', '.join(paper.authors))}</p>")
+    links = [
+        f'<a href="{html.escape(url, quote=True)}">{html.escape(label)}</a>'
+        for label, url in paper_links(paper)
+    ]
+    page = settings.absolute(settings.paper_url.format(id=paper.id))
+    links.insert(0, f'<a href="{html.escape(page, quote=True)}">Paper page</a>')
+    parts.append("<p>" + " · ".join(links) + "</p>")
+    if paper.tags:
+        names = ", ".join(html.escape(tag_titles.get(t.slug, t.slug)) for t in paper.tags)
+        parts.append(f"<p>Tags: {names}</p>")
+    return "\n".join(parts)
+
+
+def _generator(
+    settings: Settings, spec: FeedSpec, self_url: str, updated: datetime
+) -> FeedGenerator:
+    fg = FeedGenerator()
+    fg.load_extension("dc")
+    fg.id(settings.absolute(spec.path) if spec.path else settings.site_url)
+    fg.title(spec.title)
+    fg.subtitle(spec.subtitle)
+    fg.description(spec.subtitle)
+    fg.author({"name": settings.author})
+    fg.language("en")
+    fg.generator("papers-site", __version__, GENERATOR_URI)
+    fg.updated(updated)
+    fg.lastBuildDate(updated)
+    fg.link(href=self_url, rel="self")
+    # The RSS channel link is the last link() call: keep the page link last.
+    fg.link(href=settings.absolute(spec.page), rel="alternate")
+    return fg
+
+
+def _add_entries(
+    fg: FeedGenerator, settings: Settings, papers: list[Paper], tag_titles: dict[str, str]
+) -> None:
+    for paper in papers:
+        fe = fg.add_entry(order="append")
+        fe.id(entry_id(settings, paper))
+        fe.guid(entry_id(settings, paper), permalink=False)
+        fe.title(paper.title)
+        fe.link(href=settings.absolute(settings.paper_url.format(id=paper.id)), rel="alternate")
+        content = entry_html(settings, paper, tag_titles)
+        fe.content(content, type="html")
+        fe.description(content)
+        fe.updated(entry_updated(paper))
+        fe.published(entry_updated(paper))
+        for author in paper.authors:
+            fe.author({"name": author})
+            fe.dc.dc_creator(author)
+        for match in paper.tags:
+            fe.category(
+                term=match.slug,
+                label=tag_titles.get(match.slug, match.slug),
+                scheme=settings.absolute("tags/"),
+            )
+
+
+def hex_escape_rss(xml: bytes) -> bytes:
+    """``&amp;`` → ``&#x26;`` and ``&lt;`` → ``&#x3C;``: the same XML, as the validator likes."""
+    return xml.replace(b"&amp;", b"&#x26;").replace(b"&lt;", b"&#x3C;")
+
+
+def render_atom(
+    settings: Settings, spec: FeedSpec, tag_titles: dict[str, str], fallback: date | None
+) -> bytes:
+    papers = newest_papers(spec.papers, settings.feed_size)
+    fg = _generator(
+        settings, spec, settings.absolute(spec.path + "atom.xml"), feed_updated(papers, fallback)
+    )
+    _add_entries(fg, settings, papers, tag_titles)
+    return fg.atom_str(pretty=True)
+
+
+def render_rss(
+    settings: Settings, spec: FeedSpec, tag_titles: dict[str, str], fallback: date | None
+) -> bytes:
+    papers = newest_papers(spec.papers, settings.feed_size)
+    fg = _generator(
+        settings, spec, settings.absolute(spec.path + "rss.xml"), feed_updated(papers, fallback)
+    )
+    _add_entries(fg, settings, papers, tag_titles)
+    return hex_escape_rss(fg.rss_str(pretty=True))
+
+
+def render_json_feed(settings: Settings, spec: FeedSpec, tag_titles: dict[str, str]) -> bytes:
+    """JSON Feed 1.1 (https://jsonfeed.org/version/1.1)."""
+    papers = newest_papers(spec.papers, settings.feed_size)
+    items = []
+    for paper in papers:
+        item: dict[str, object] = {
+            "id": entry_id(settings, paper),
+            "url": settings.absolute(settings.paper_url.format(id=paper.id)),
+            "title": paper.title,
+            "content_html": entry_html(settings, paper, tag_titles),
+            "content_text": paper.abstract,
+            "date_published": entry_updated(paper).isoformat().replace("+00:00", "Z"),
+        }
+        external = next(
+            (
+                url
+                for label, url in paper_links(paper)
+                if label in (LINK_LABELS["arxiv"], LINK_LABELS["project"])
+            ),
+            None,
+        )
+        if external:
+            item["external_url"] = external
+        if paper.authors:
+            item["authors"] = [{"name": name} for name in paper.authors]
+        if paper.tags:
+            item["tags"] = [tag_titles.get(t.slug, t.slug) for t in paper.tags]
+        items.append(item)
+    feed = {
+        "version": "https://jsonfeed.org/version/1.1",
+        "title": spec.title,
+        "home_page_url": settings.absolute(spec.page),
+        "feed_url": settings.absolute(spec.path + "feed.json"),
+        "description": spec.subtitle,
+        "language": "en",
+        "authors": [{"name": settings.author}],
+        "items": items,
+    }
+    return (json.dumps(feed, ensure_ascii=False, indent=2) + "\n").encode("utf-8")

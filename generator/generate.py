@@ -1,0 +1,185 @@
+"""The generate step: content folder in, Markdown pages and feeds out (in memory).
+
+Pure apart from reading ``content/``: the same content gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from itertools import groupby
+from pathlib import Path
+
+from generator.errors import InputError, Warning_
+from generator.feeds import FeedSpec, render_atom, render_json_feed, render_rss
+from generator.merge import merge_papers
+from generator.model import Paper, RawPaper
+from generator.pages import PageRenderer, TagInfo
+from generator.readers import input_files, read_file
+from generator.settings import Settings
+from generator.tagging import assign_tags, load_tag_rules
+from generator.writer import Writer
+
+TAGS_FILE = "tags.yaml"
+STATUS_FILE = "fetch-status.json"
+
+
+@dataclass
+class Summary:
+    """What a build read and wrote; ``papers_read`` always equals
+    ``pages_written + duplicates_merged + dropped``."""
+
+    files_read: int = 0
+    papers_read: int = 0
+    pages_written: int = 0
+    duplicates_merged: int = 0
+    dropped: int = 0
+    days: int = 0
+    tags: int = 0
+    feeds: int = 0
+    warnings: list[Warning_] = field(default_factory=list)
+    seconds: float = 0.0
+    site_built: bool = False
+
+    def describe(self) -> str:
+        return (
+            f"{self.files_read} files read, {self.papers_read} papers read, "
+            f"{self.pages_written} paper pages, {self.duplicates_merged} duplicates merged, "
+            f"{self.dropped} dropped, {self.days} days, {self.tags} tags, {self.feeds} feeds, "
+            f"{len(self.warnings)} warnings, {self.seconds:.2f} s"
+            + (" (site built)" if self.site_built else " (Markdown and feeds only)")
+        )
+
+
+@dataclass
+class Corpus:
+    """Everything read from the content folder, merged and tagged."""
+
+    papers: list[Paper]
+    days: dict[date, list[Paper]]
+    """Every day (including days listed with no papers), oldest first."""
+    tags: list[TagInfo]
+    last_fetch: datetime | None
+    summary: Summary
+
+
+def _last_fetch(content: Path) -> datetime | None:
+    path = content / STATUS_FILE
+    if not path.exists():
+        return None
+    name = f"{content.name}/{STATUS_FILE}"
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        stamps = [
+            datetime.fromisoformat(str(v).replace("Z", "+00:00"))
+            for v in (data.get("last_success") or {}).values()
+        ]
+    except (ValueError, AttributeError, UnicodeDecodeError) as exc:
+        raise InputError(name, None, f"unreadable fetch status: {exc}") from None
+    if any(s.tzinfo is None for s in stamps):
+        raise InputError(name, None, "fetch times must carry a timezone (…Z)")
+    return max(stamps).astimezone(UTC) if stamps else None
+
+
+def read_corpus(content: Path) -> Corpus:
+    """Read every input file, merge the papers and tag them."""
+    if not content.is_dir():
+        raise InputError(str(content), None, "content folder not found")
+    summary = Summary()
+    raws: list[RawPaper] = []
+    empty_days: set[date] = set()
+    for path in input_files(content):
+        result = read_file(path, content)
+        summary.files_read += 1
+        raws.extend(result.papers)
+        summary.warnings.extend(result.warnings)
+        summary.dropped += sum(1 for w in result.warnings if "skipped" in w.message)
+        empty_days.update(result.empty_days)
+    summary.papers_read = len(raws) + summary.dropped
+    merged = merge_papers(raws)
+    rules = load_tag_rules(content / TAGS_FILE, f"{content.name}/{TAGS_FILE}")
+    summary.warnings.extend(assign_tags(merged.papers, rules))
+    by_id = {paper.id: paper for paper in merged.papers}
+    days = {
+        day: [by_id[i] for i in merged.days.get(day, [])]
+        for day in sorted(set(merged.days) | empty_days)
+    }
+    tags = [
+        TagInfo(rule, tuple(p for p in merged.papers if any(t.slug == rule.slug for t in p.tags)))
+        for rule in rules
+    ]
+    summary.pages_written = len(merged.papers)
+    summary.duplicates_merged = merged.duplicates_merged
+    summary.days = len(days)
+    summary.tags = len(rules)
+    return Corpus(merged.papers, days, tags, _last_fetch(content), summary)
+
+
+def _by_first_day(papers: tuple[Paper, ...]) -> list[tuple[date, list[Paper]]]:
+    return [(day, list(group)) for day, group in groupby(papers, key=lambda p: p.first_day)]
+
+
+def _home_days(days: dict[date, list[Paper]], count: int) -> list[tuple[date, list[Paper]]]:
+    """The newest ``count`` days with papers, and any newer empty days above them."""
+    shown: list[tuple[date, list[Paper]]] = []
+    for day in sorted(days, reverse=True):
+        shown.append((day, days[day]))
+        if sum(1 for _, papers in shown if papers) >= count:
+            break
+    return shown
+
+
+def render_site(corpus: Corpus, settings: Settings) -> Writer:
+    """Every generated file (Markdown pages and feeds), by path under ``docs/``."""
+    writer = Writer()
+    renderer = PageRenderer(settings, [tag.rule for tag in corpus.tags])
+    tag_titles = renderer.tag_titles
+    listed = [day for day, papers in corpus.days.items() if papers]
+    newest = max(listed) if listed else None
+    writer.add(
+        "index.md",
+        renderer.home(
+            _home_days(corpus.days, settings.home_days),
+            newest,
+            len(corpus.papers),
+            len(listed),
+            corpus.tags,
+            corpus.last_fetch,
+        ),
+    )
+    all_days = list(corpus.days)
+    for index, day in enumerate(all_days):
+        previous = all_days[index - 1] if index > 0 else None
+        following = all_days[index + 1] if index + 1 < len(all_days) else None
+        writer.add(
+            f"days/{day.isoformat()}.md", renderer.day(day, corpus.days[day], previous, following)
+        )
+    months = [
+        (month, [(d, len(corpus.days[d])) for d in group])
+        for month, group in groupby(sorted(all_days, reverse=True), key=lambda d: d.replace(day=1))
+    ]
+    writer.add("days/index.md", renderer.day_index(months))
+    for tag in corpus.tags:
+        writer.add(f"tags/{tag.rule.slug}/index.md", renderer.tag(tag, _by_first_day(tag.papers)))
+    writer.add("tags/index.md", renderer.tag_index(corpus.tags))
+    writer.add("feeds.md", renderer.feeds(corpus.tags))
+    for paper in corpus.papers:
+        writer.add(f"papers/{paper.id}.md", renderer.paper(paper))
+    specs = [FeedSpec(settings.site_name, settings.site_description, "", "", tuple(corpus.papers))]
+    specs += [
+        FeedSpec(
+            f"{settings.site_name}: {tag.rule.title}",
+            tag.rule.description,
+            f"tags/{tag.rule.slug}/",
+            f"tags/{tag.rule.slug}/",
+            tag.papers,
+        )
+        for tag in corpus.tags
+    ]
+    for spec in specs:
+        writer.add(spec.path + "atom.xml", render_atom(settings, spec, tag_titles, newest))
+        writer.add(spec.path + "rss.xml", render_rss(settings, spec, tag_titles, newest))
+    writer.add("feed.json", render_json_feed(settings, specs[0], tag_titles))
+    corpus.summary.feeds = 2 * len(specs) + 1
+    return writer

@@ -1,0 +1,150 @@
+"""Markdown pages, rendered from the Jinja2 templates in ``generator/templates``.
+
+Titles and abstracts are text, never markup. Every template renders with autoescaping, and
+text from papers only ever lands inside raw HTML blocks, which Markdown passes through
+untouched, or in front matter, HTML-escaped (MkDocs themes insert ``page.title`` and
+``page.meta`` into HTML unescaped). So ``<script>``, ``**``, ``{{ }}`` and friends show
+literally. Links between generated pages are relative, so the site works under any path.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup
+
+from generator.model import LINK_KINDS, Paper
+from generator.settings import Settings
+from generator.tagging import TagRule
+
+LINK_LABELS = {
+    "arxiv": "arXiv",
+    "pdf": "PDF",
+    "code": "Code",
+    "project": "Project page",
+    "huggingface": "Hugging Face",
+}
+
+
+def front_matter_text(text: str) -> Markup:
+    """A front-matter value: HTML-escaped (themes insert it raw), as a quoted YAML string."""
+    return Markup(json.dumps(html.escape(str(text), quote=True), ensure_ascii=False))
+
+
+def long_date(day: date) -> str:
+    return f"{day:%A} {day.day} {day:%B %Y}"
+
+
+def short_date(day: date) -> str:
+    return f"{day:%a} {day.day} {day:%b %Y}"
+
+
+def _environment() -> Environment:
+    env = Environment(
+        loader=PackageLoader("generator", "templates"),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["fm"] = front_matter_text
+    env.filters["long_date"] = long_date
+    env.filters["short_date"] = short_date
+    return env
+
+
+_ENV = _environment()
+
+
+@dataclass(frozen=True)
+class TagInfo:
+    """A tag as the pages show it: its rule and its papers, newest first."""
+
+    rule: TagRule
+    papers: tuple[Paper, ...]
+
+
+def paper_links(paper: Paper) -> list[tuple[str, str]]:
+    """(label, url) of every outgoing link, in ``LINK_KINDS`` order, arXiv ones derived
+    from the id, duplicates dropped."""
+    links: list[tuple[str, str]] = []
+    if paper.arxiv_id:
+        links.append(("arxiv", f"https://arxiv.org/abs/{paper.arxiv_id}"))
+        if not paper.link("pdf"):
+            links.append(("pdf", f"https://arxiv.org/pdf/{paper.arxiv_id}"))
+        if paper.on_huggingface:
+            links.append(("huggingface", f"https://huggingface.co/papers/{paper.arxiv_id}"))
+    links.extend((lk.kind, lk.url) for lk in paper.links)
+    seen: set[str] = set()
+    ordered = []
+    for kind in LINK_KINDS:
+        for link_kind, url in links:
+            if link_kind == kind and url not in seen:
+                seen.add(url)
+                ordered.append((LINK_LABELS[kind], url))
+    return ordered
+
+
+class PageRenderer:
+    """Renders each page's Markdown; holds what every page needs (settings, tag titles)."""
+
+    def __init__(self, settings: Settings, rules: Iterable[TagRule]) -> None:
+        self.settings = settings
+        self.tag_titles = {rule.slug: rule.title for rule in rules}
+
+    def _render(self, template: str, depth: int, **context: object) -> str:
+        return _ENV.get_template(template).render(
+            settings=self.settings,
+            root="../" * depth,
+            tag_titles=self.tag_titles,
+            links=paper_links,
+            **context,
+        )
+
+    def home(
+        self,
+        days: list[tuple[date, list[Paper]]],
+        newest: date | None,
+        paper_count: int,
+        day_count: int,
+        tags: list[TagInfo],
+        last_fetch: datetime | None,
+    ) -> str:
+        return self._render(
+            "home.md.j2",
+            0,
+            days=days,
+            newest=newest,
+            paper_count=paper_count,
+            day_count=day_count,
+            tags=tags,
+            last_fetch=last_fetch,
+        )
+
+    def day(
+        self, day: date, papers: list[Paper], previous: date | None, following: date | None
+    ) -> str:
+        return self._render(
+            "day.md.j2", 2, day=day, papers=papers, previous=previous, following=following
+        )
+
+    def day_index(self, months: list[tuple[date, list[tuple[date, int]]]]) -> str:
+        return self._render("days.md.j2", 1, months=months)
+
+    def tag(self, tag: TagInfo, by_day: list[tuple[date, list[Paper]]]) -> str:
+        return self._render("tag.md.j2", 2, tag=tag, by_day=by_day)
+
+    def tag_index(self, tags: list[TagInfo]) -> str:
+        return self._render("tags.md.j2", 1, tags=tags)
+
+    def paper(self, paper: Paper) -> str:
+        return self._render("paper.md.j2", 2, paper=paper)
+
+    def feeds(self, tags: list[TagInfo]) -> str:
+        return self._render("feeds.md.j2", 1, tags=tags)

@@ -1,0 +1,118 @@
+"""Reader for Hugging Face daily papers API responses (``.json``).
+
+The file is the API's answer as-is: a JSON list of items, each with a ``paper`` object.
+Papers are grouped by ``paper.submittedOnDailyAt`` (the Daily Papers day), and ranked
+within a day by upvotes, most first (the order huggingface.co shows), ties in file order.
+``githubRepo``, ``projectPage``, ``ai_keywords`` and upvotes are optional: fresh items lack
+them. An item that cannot be used is dropped with a warning naming its index.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+from generator.clean import clean_text, extract_links, is_safe_url, normalise_arxiv_id
+from generator.errors import InputError, Warning_
+from generator.model import Link, RawPaper
+from generator.readers.base import ReadResult, read_text
+
+
+def _day(value: Any) -> dt.date | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        parsed = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if parsed.tzinfo is not None:
+        parsed = parsed.astimezone(dt.UTC)
+    return parsed.date()
+
+
+def _item_line(text: str, index: int, offsets: list[int]) -> int:
+    return text.count("\n", 0, offsets[index]) + 1 if index < len(offsets) else 1
+
+
+def _item_offsets(text: str) -> list[int]:
+    """Character offsets of each top-level list item, for line numbers in messages."""
+    decoder = json.JSONDecoder()
+    offsets: list[int] = []
+    pos = text.index("[") + 1
+    while True:
+        while pos < len(text) and text[pos] in " \t\r\n,":
+            pos += 1
+        if pos >= len(text) or text[pos] == "]":
+            return offsets
+        offsets.append(pos)
+        _, pos = decoder.raw_decode(text, pos)
+
+
+def read_hf_json(path: Path, name: str) -> ReadResult:
+    """Read one saved ``/api/daily_papers`` response."""
+    text = read_text(path, name)
+    if not text.strip():
+        raise InputError(name, 1, "empty file: expected a JSON list of daily papers")
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(name, exc.lineno, f"invalid JSON: {exc.msg}") from None
+    if not isinstance(data, list):
+        raise InputError(name, 1, "expected a JSON list of daily papers items")
+    offsets = _item_offsets(text)
+    result = ReadResult()
+    by_day: dict[dt.date, list[tuple[int, int, RawPaper]]] = {}
+    for index, item in enumerate(data):
+        line = _item_line(text, index, offsets)
+        paper = item.get("paper") if isinstance(item, dict) else None
+        if not isinstance(paper, dict):
+            result.warnings.append(Warning_(name, line, f"item {index} has no 'paper'; skipped"))
+            continue
+        title = clean_text(str(paper.get("title") or item.get("title") or ""))
+        abstract = clean_text(str(paper.get("summary") or item.get("summary") or ""))
+        day = _day(paper.get("submittedOnDailyAt")) or _day(item.get("publishedAt"))
+        if not title or day is None:
+            what = "title" if not title else "submittedOnDailyAt date"
+            result.warnings.append(Warning_(name, line, f"item {index} has no {what}; skipped"))
+            continue
+        links = []
+        for kind, key in (("code", "githubRepo"), ("project", "projectPage")):
+            url = paper.get(key)
+            if isinstance(url, str) and is_safe_url(url.strip()):
+                links.append(Link(kind, url.strip()))
+        known = {lk.url for lk in links}
+        links.extend(lk for lk in extract_links(abstract) if lk.url not in known)
+        upvotes = paper.get("upvotes")
+        authors = tuple(
+            clean_text(str(a.get("name")))
+            for a in paper.get("authors") or []
+            if isinstance(a, dict) and a.get("name") and not a.get("hidden")
+        )
+        keywords = paper.get("ai_keywords") or []
+        raw = RawPaper(
+            title=title,
+            abstract=abstract,
+            day=day,
+            source=name,
+            line=line,
+            rank=0,
+            arxiv_id=normalise_arxiv_id(str(paper.get("id") or "")),
+            authors=tuple(a for a in authors if a),
+            links=tuple(links),
+            upvotes=upvotes if isinstance(upvotes, int) and not isinstance(upvotes, bool) else None,
+            keywords=tuple(clean_text(str(k)) for k in keywords if isinstance(k, str)),
+            on_huggingface=True,
+        )
+        by_day.setdefault(day, []).append((-(raw.upvotes or 0), index, raw))
+    for day in sorted(by_day):
+        for rank, (_, _, raw) in enumerate(sorted(by_day[day], key=lambda t: t[:2])):
+            result.papers.append(_replace_rank(raw, rank))
+    return result
+
+
+def _replace_rank(raw: RawPaper, rank: int) -> RawPaper:
+    from dataclasses import replace
+
+    return replace(raw, rank=rank)

@@ -1,0 +1,89 @@
+"""The generator's settings: one frozen dataclass, read from ``mkdocs.yml``.
+
+``site_url`` and ``site_name`` come from MkDocs' own keys; everything else from the
+``extra: papers:`` section, so a fork edits one file. Feed and page URLs are templates
+here, in one place.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import yaml
+
+from generator.errors import InputError
+
+
+@dataclass(frozen=True)
+class Settings:
+    site_url: str = "https://example.org/"
+    """Absolute URL the site is served from; feeds need it for ``rel="self"`` and links."""
+    site_name: str = "Trending AI Papers"
+    """Title of the site and of the site-wide feeds."""
+    site_description: str = "Trending AI papers, by day and by topic."
+    """Subtitle of the site feeds."""
+    feed_size: int = 50
+    """How many papers a feed holds: the newest by first-featured day."""
+    home_days: int = 1
+    """How many of the newest days the home page lists in full."""
+    author: str = "Trending AI Papers"
+    """Feed-level author name (the W3C validator wants one on Atom feeds)."""
+
+    paper_url: str = "papers/{id}/"
+    day_url: str = "days/{day}/"
+    tag_url: str = "tags/{slug}/"
+
+    @property
+    def host(self) -> str:
+        return urlsplit(self.site_url).hostname or "localhost"
+
+    def absolute(self, path: str) -> str:
+        """``path`` (relative to the site root) as an absolute URL."""
+        return self.site_url.rstrip("/") + "/" + path.lstrip("/")
+
+
+class _PermissiveLoader(yaml.SafeLoader):
+    """Loads mkdocs.yml, whose ``!ENV`` and ``!!python/name`` tags plain YAML rejects."""
+
+
+def _unknown_tag(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> Any:
+    if isinstance(node, yaml.SequenceNode):
+        items = loader.construct_sequence(node)
+        return items[-1] if items else None  # !ENV [NAME, default] → the default
+    if isinstance(node, yaml.ScalarNode):
+        return loader.construct_scalar(node)
+    return None
+
+
+_PermissiveLoader.add_multi_constructor("!", _unknown_tag)
+_PermissiveLoader.add_multi_constructor("tag:yaml.org,2002:python/", _unknown_tag)
+
+
+def load_settings(config_file: Path) -> Settings:
+    """Settings from ``mkdocs.yml`` (defaults where it is silent or missing)."""
+    if not config_file.exists():
+        return Settings()
+    try:
+        data = yaml.load(config_file.read_text(encoding="utf-8"), Loader=_PermissiveLoader)
+    except yaml.MarkedYAMLError as exc:
+        line = exc.problem_mark.line + 1 if exc.problem_mark else None
+        raise InputError(config_file.name, line, f"invalid YAML: {exc.problem}") from None
+    data = data or {}
+    values: dict[str, Any] = {}
+    for key in ("site_url", "site_name", "site_description"):
+        if data.get(key):
+            values[key] = str(data[key])
+    extra = (data.get("extra") or {}).get("papers") or {}
+    known = {f.name for f in fields(Settings)}
+    for key, value in extra.items():
+        if key not in known:
+            raise InputError(config_file.name, None, f"unknown setting extra.papers.{key}")
+        values[key] = value
+    if not str(values.get("site_url", "https://x/")).startswith(("http://", "https://")):
+        raise InputError(config_file.name, None, "site_url must be an absolute http(s) URL")
+    if "site_url" in values and not values["site_url"].endswith("/"):
+        values["site_url"] += "/"
+    return Settings(**values)

@@ -1,0 +1,68 @@
+"""YAML loading that keeps line numbers, so validation errors can name the line."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+
+from generator.errors import InputError
+
+
+class LineDict(dict):
+    """A mapping from YAML that knows the line of itself and of each key (1-based)."""
+
+    line: int = 0
+    key_lines: dict[str, int]
+
+
+class LineList(list):
+    line: int = 0
+    item_lines: list[int]
+
+
+def _convert(node: yaml.Node, name: str) -> Any:
+    if isinstance(node, yaml.MappingNode):
+        out = LineDict()
+        out.line = node.start_mark.line + 1
+        out.key_lines = {}
+        for key_node, value_node in node.value:
+            key = _convert(key_node, name)
+            if not isinstance(key, str | int | float | bool) and key is not None:
+                raise InputError(name, key_node.start_mark.line + 1, "mapping keys must be text")
+            key = str(key)
+            if key in out:
+                raise InputError(name, key_node.start_mark.line + 1, f"duplicate key {key!r}")
+            out[key] = _convert(value_node, name)
+            out.key_lines[key] = key_node.start_mark.line + 1
+        return out
+    if isinstance(node, yaml.SequenceNode):
+        items = LineList(_convert(item, name) for item in node.value)
+        items.line = node.start_mark.line + 1
+        items.item_lines = [item.start_mark.line + 1 for item in node.value]
+        return items
+    # Scalars: resolve with the safe loader's rules (dates, ints, bools, null).
+    loader = yaml.SafeLoader("")
+    try:
+        return loader.construct_object(node, deep=True)
+    except yaml.constructor.ConstructorError as exc:
+        raise InputError(
+            name, node.start_mark.line + 1, f"invalid YAML value: {exc.problem}"
+        ) from None
+    finally:
+        loader.dispose()
+
+
+def load_yaml(text: str, name: str) -> Any:
+    """Parse one YAML document; syntax errors become ``InputError`` with the line."""
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        raise InputError(name, line, f"invalid YAML: {exc.problem or exc.context}") from None
+    except yaml.YAMLError as exc:
+        raise InputError(name, None, f"invalid YAML: {exc}") from None
+    if node is None:
+        return None
+    return _convert(node, name)
