@@ -1,0 +1,99 @@
+"""Writing fetched days under ``content/``: atomic files, unions, and the fetch status.
+
+A fetched day is only ever merged into what is stored, never replaced by a shorter list:
+Hugging Face's list of a day fills during the day, and an answer taken early or cut short
+must not lose papers a previous fetch saw. Files are written to a temporary name and
+renamed, so an interrupted fetch leaves the old file or the new one, never half of one.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TypeVar
+
+#: Per-source time of the last successful fetch; the home page shows the newest one.
+STATUS_FILE = "fetch-status.json"
+
+Item = TypeVar("Item")
+
+
+@dataclass(frozen=True)
+class Merged:
+    """The stored items merged with a fetched answer."""
+
+    items: list
+    added: int
+    """Items the answer brought that were not stored before."""
+    kept: int
+    """Stored items the answer no longer lists, kept anyway."""
+
+
+def union_by_key(
+    stored: Iterable[Item], fetched: Iterable[Item], key: Callable[[Item], str]
+) -> Merged:
+    """Stored items plus fetched ones; an item in both takes the fetched (newer) data."""
+    merged: dict[str, Item] = {key(item): item for item in stored}
+    before = set(merged)
+    fetched_keys: set[str] = set()
+    for item in fetched:
+        merged[key(item)] = item
+        fetched_keys.add(key(item))
+    return Merged(
+        items=list(merged.values()),
+        added=len(fetched_keys - before),
+        kept=len(before - fetched_keys),
+    )
+
+
+def write_atomic(path: Path, text: str) -> bool:
+    """Write ``text`` to ``path`` through a temporary file and a rename.
+
+    Returns False, touching nothing, when the file already holds exactly ``text``, so a
+    fetch that learns nothing new leaves no diff behind.
+    """
+    if path.is_file() and path.read_text(encoding="utf-8") == text:
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+        Path(tmp).chmod(0o644)  # mkstemp makes it 0600; content files are shared
+        Path(tmp).replace(path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return True
+
+
+def utc_timestamp(now: datetime | None = None) -> str:
+    """``2026-06-12T06:01:02Z``: UTC, to the second."""
+    moment = (now or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def record_success(content: Path, source: str, now: datetime | None = None) -> str:
+    """Set ``last_success[source]`` in ``content/fetch-status.json``; returns the stamp."""
+    path = content / STATUS_FILE
+    status: dict = {}
+    if path.is_file():
+        try:
+            status = json.loads(path.read_text(encoding="utf-8"))
+        except json.JSONDecodeError:
+            status = {}  # a hand-broken status file is rewritten, not a reason to fail
+    if not isinstance(status, dict):
+        status = {}
+    last = status.get("last_success")
+    if not isinstance(last, dict):
+        last = {}
+    stamp = utc_timestamp(now)
+    last[source] = stamp
+    status["last_success"] = last
+    write_atomic(path, json.dumps(status, indent=2, sort_keys=True) + "\n")
+    return stamp

@@ -1,0 +1,113 @@
+"""A real HTTP server on 127.0.0.1 that answers from recorded fixtures, for fetch tests.
+
+Each path gets a script: a list of ``Reply`` objects served in order (the last one
+repeats), or a function of the query string. Every request is recorded, so a test can
+check what was asked and with which headers. The server runs in a thread on an ephemeral
+port and stops when the ``with`` block ends.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+import urllib.parse
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+FIXTURES = Path(__file__).parent / "fixtures" / "fetch"
+
+
+@dataclass(frozen=True)
+class Reply:
+    status: int = 200
+    body: bytes | str = b""
+    headers: dict[str, str] = field(default_factory=dict)
+    delay: float = 0.0
+    """Seconds to wait before answering, to run past a client's timeout."""
+
+    @classmethod
+    def fixture(cls, name: str, **kwargs: object) -> Reply:
+        return cls(body=(FIXTURES / name).read_bytes(), **kwargs)
+
+
+@dataclass(frozen=True)
+class Seen:
+    path: str
+    query: dict[str, str]
+    headers: dict[str, str]
+
+
+Script = list[Reply] | Callable[[dict[str, str]], Reply]
+
+
+class FixtureServer:
+    def __init__(self) -> None:
+        self.scripts: dict[str, Script] = {}
+        self.requests: list[Seen] = []
+        self._lock = threading.Lock()
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
+        self._server.daemon_threads = True
+        self._server.block_on_close = False
+        # A short poll interval makes shutdown quick: each test starts and stops a server.
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True
+        )
+
+    @property
+    def url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def serve(self, path: str, script: Script | Reply) -> None:
+        """Answer ``path`` with ``script``: a reply, replies in order, or a function."""
+        self.scripts[path] = [script] if isinstance(script, Reply) else script
+
+    def asked(self, path: str) -> list[Seen]:
+        return [seen for seen in self.requests if seen.path == path]
+
+    def __enter__(self) -> FixtureServer:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    def _next_reply(self, path: str, query: dict[str, str]) -> Reply:
+        with self._lock:
+            script = self.scripts.get(path)
+            if script is None:
+                return Reply(404, f"no fixture for {path}")
+            if callable(script):
+                return script(query)
+            return script.pop(0) if len(script) > 1 else script[0]
+
+    def _handler_class(self) -> type[BaseHTTPRequestHandler]:
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                parts = urllib.parse.urlsplit(self.path)
+                query = dict(urllib.parse.parse_qsl(parts.query))
+                with server._lock:
+                    server.requests.append(Seen(parts.path, query, dict(self.headers)))
+                reply = server._next_reply(parts.path, query)
+                if reply.delay:
+                    time.sleep(reply.delay)
+                body = reply.body.encode() if isinstance(reply.body, str) else reply.body
+                try:
+                    self.send_response(reply.status)
+                    for name, value in reply.headers.items():
+                        self.send_header(name, value)
+                    self.send_header("Content-Length", str(len(body)))
+                    self.end_headers()
+                    self.wfile.write(body)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the client gave up waiting, as a timeout test wants
+
+            def log_message(self, format: str, *args: object) -> None:
+                pass
+
+        return Handler
