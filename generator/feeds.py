@@ -105,7 +105,11 @@ def _generator(
 
 
 def _add_entries(
-    fg: FeedGenerator, settings: Settings, papers: list[Paper], tag_titles: dict[str, str]
+    fg: FeedGenerator,
+    settings: Settings,
+    papers: list[Paper],
+    tag_titles: dict[str, str],
+    rss: bool,
 ) -> None:
     for paper in papers:
         fe = fg.add_entry(order="append")
@@ -114,8 +118,10 @@ def _add_entries(
         fe.title(paper.title)
         fe.link(href=settings.absolute(settings.paper_url.format(id=paper.id)), rel="alternate")
         content = entry_html(settings, paper, tag_titles)
-        fe.content(content, type="html")
-        fe.description(content)
+        if rss:
+            fe.description(content)  # RSS: HTML in <description>, no content:encoded twin
+        else:
+            fe.content(content, type="html")
         fe.updated(entry_updated(paper))
         fe.published(entry_updated(paper))
         for author in paper.authors:
@@ -141,7 +147,7 @@ def render_atom(
     fg = _generator(
         settings, spec, settings.absolute(spec.path + "atom.xml"), feed_updated(papers, fallback)
     )
-    _add_entries(fg, settings, papers, tag_titles)
+    _add_entries(fg, settings, papers, tag_titles, rss=False)
     return fg.atom_str(pretty=True)
 
 
@@ -152,7 +158,7 @@ def render_rss(
     fg = _generator(
         settings, spec, settings.absolute(spec.path + "rss.xml"), feed_updated(papers, fallback)
     )
-    _add_entries(fg, settings, papers, tag_titles)
+    _add_entries(fg, settings, papers, tag_titles, rss=True)
     return hex_escape_rss(fg.rss_str(pretty=True))
 
 

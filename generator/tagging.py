@@ -126,18 +126,18 @@ def _score(rule: TagRule, paper: Paper) -> tuple[int, str]:
     abstract_hits = 0
     for label, pattern in rule.patterns:
         if pattern.search(paper.title):
-            where["title"].append(label)
+            where["title"].append(f"“{label}”")
         elif any(pattern.search(k) for k in paper.keywords):
-            where["keywords"].append(label)
+            where["keywords"].append(f"“{label}”")
         else:
             hits = len(pattern.findall(paper.abstract))
             if hits:
-                where["abstract"].append(label + (f" ×{hits}" if hits > 1 else ""))
+                where["abstract"].append(f"“{label}”" + (f" ×{hits}" if hits > 1 else ""))
                 abstract_hits = max(abstract_hits, hits)
     score = (3 if where["title"] else 0) + (2 if where["keywords"] else 0)
     score += min(abstract_hits, 3)
     reasons = [
-        f"{', '.join(f'“{label}”' for label in labels)} in {place}"
+        f"{', '.join(labels)} in {place}"
         for place, labels in where.items()
         if labels
     ]

@@ -1,0 +1,116 @@
+"""Shared test helpers: build a small site from given files, parse feeds and pages."""
+
+from __future__ import annotations
+
+import shutil
+import textwrap
+from pathlib import Path
+
+import feedparser
+import pytest
+from lxml import etree
+
+from generator.build import run_build
+from generator.generate import Summary
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+HF_FIXTURE = FIXTURES / "fetch" / "hf_daily_papers_2026-06-12.json"
+SEED = ROOT / "content" / "2025-06-06-hf-trending.txt"
+
+MKDOCS_YML = """\
+site_name: Test Papers
+site_url: https://papers.example.org/
+docs_dir: !ENV [PAPERS_DOCS_DIR, docs]
+nav:
+  - Home: index.md
+  - Days: days/index.md
+  - Tags: tags/index.md
+  - Feeds: feeds.md
+not_in_nav: |
+  /papers/
+  /days/*.md
+  /tags/*/
+theme:
+  name: material
+  custom_dir: {overrides}
+  font: false
+plugins:
+  - search
+extra:
+  papers:
+    feed_size: 50
+"""
+
+
+def write_files(folder: Path, files: dict[str, str | bytes]) -> None:
+    for name, text in files.items():
+        path = folder / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(text, bytes):
+            path.write_bytes(text)
+        else:
+            path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+
+
+def make_project(tmp_path: Path, files: dict[str, str | bytes], tags: bool = True) -> Path:
+    """A project folder with mkdocs.yml, content/ holding ``files`` and (by default) the
+    shipped tag rules."""
+    project = tmp_path / "project"
+    content = project / "content"
+    content.mkdir(parents=True)
+    (project / "mkdocs.yml").write_text(
+        MKDOCS_YML.format(overrides=ROOT / "overrides"), encoding="utf-8"
+    )
+    if tags:
+        shutil.copy(ROOT / "content" / "tags.yaml", content / "tags.yaml")
+    write_files(content, files)
+    return project
+
+
+def build_site(
+    tmp_path: Path, files: dict[str, str | bytes], site: bool = True, tags: bool = True
+) -> tuple[Path, Summary]:
+    """Build ``files`` (paths under content/) into ``project/docs`` and ``project/site``."""
+    project = make_project(tmp_path, files, tags)
+    summary = run_build(
+        content=project / "content",
+        docs_dir=project / "docs",
+        config=project / "mkdocs.yml",
+        site_dir=project / "site" if site else None,
+    )
+    return project, summary
+
+
+def read_feed(path: Path) -> feedparser.FeedParserDict:
+    """Parse a feed strictly with lxml (no recovery), then with feedparser; both must
+    accept it without complaint."""
+    data = path.read_bytes()
+    etree.fromstring(data, etree.XMLParser(recover=False)) if path.suffix == ".xml" else None
+    parsed = feedparser.parse(data)
+    assert not parsed.bozo, f"{path}: {parsed.get('bozo_exception')}"
+    return parsed
+
+
+def tree_bytes(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+@pytest.fixture(scope="session")
+def shipped_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The shipped content/ built once with the real mkdocs.yml: returns the project copy."""
+    project = tmp_path_factory.mktemp("shipped")
+    shutil.copytree(ROOT / "content", project / "content")
+    shutil.copy(ROOT / "mkdocs.yml", project / "mkdocs.yml")
+    shutil.copytree(ROOT / "overrides", project / "overrides")
+    run_build(
+        content=project / "content",
+        docs_dir=project / "docs",
+        config=project / "mkdocs.yml",
+        site_dir=project / "site",
+    )
+    return project

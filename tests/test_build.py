@@ -1,0 +1,147 @@
+"""Integration: the real `papers build` on the shipped content, and build behaviour."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+from lxml import html
+
+from generator.build import run_build
+from generator.errors import InputError
+
+from conftest import ROOT, build_site, read_feed, tree_bytes
+
+
+def page(site, path):
+    return html.fromstring((site / path / "index.html").read_bytes())
+
+
+def test_shipped_site_pages(shipped_site):
+    site = shipped_site / "site"
+    papers = [p for p in (site / "papers").iterdir() if (p / "index.html").exists()]
+    assert len(papers) == 89
+    day = page(site, "days/2025-06-06")
+    assert len(day.cssselect("article.paper-card")) == 89
+    home = page(site, "")
+    assert "Latest papers: Friday 6 June 2025" in home.text_content()
+    assert len(home.cssselect("article.paper-card")) == 89
+    tags = page(site, "tags")
+    assert len(tags.cssselect("table.papers-tags-table tbody tr")) >= 20
+    nav = [a.text_content().strip() for a in home.cssselect("nav.md-tabs a")]
+    assert nav == ["Home", "Days", "Tags", "Feeds"]
+    for tag_dir in (site / "tags").iterdir():
+        if tag_dir.is_dir():
+            assert page(site, f"tags/{tag_dir.name}").cssselect("article.paper-card"), tag_dir
+
+
+def test_paper_page_has_links_tags_and_reasons(shipped_site):
+    doc = page(
+        shipped_site / "site", "papers/transhuman-a-transformer-based-human-representation-for"
+    )
+    assert doc.cssselect("h1.paper-title")[0].text_content().startswith("TransHuman")
+    hrefs = [a.get("href") for a in doc.cssselect(".paper-links a")]
+    assert hrefs == ["https://pansanity666.github.io/TransHuman/"]
+    reasons = doc.cssselect(".paper-tag-reason")
+    assert reasons and all("“" in r.text_content() for r in reasons)
+    assert doc.cssselect('.paper-days a[href="../../days/2025-06-06/"]')
+
+
+def test_every_page_advertises_the_feeds(shipped_site):
+    site = shipped_site / "site"
+    for path in ["", "days/2025-06-06", "tags", "papers/mixup-your-own-pairs"]:
+        alternates = page(site, path).cssselect('head link[rel="alternate"]')
+        types = [link.get("type") for link in alternates]
+        assert types[:3] == ["application/atom+xml", "application/rss+xml", "application/feed+json"]
+    tag_links = page(site, "tags/calibration").cssselect('head link[rel="alternate"]')
+    assert [link.get("href") for link in tag_links][3:] == ["atom.xml", "rss.xml"]
+
+
+def test_shipped_feeds(shipped_site):
+    site = shipped_site / "site"
+    atom = read_feed(site / "atom.xml")
+    rss = read_feed(site / "rss.xml")
+    assert len(atom.entries) == len(rss.entries) == 50
+    assert atom.feed.links[0].href == "https://example.org/papers/atom.xml"
+    first = atom.entries[0]
+    assert first.title.startswith("TransHuman")
+    assert (
+        first.link
+        == "https://example.org/papers/papers/transhuman-a-transformer-based-human-representation-for/"
+    )
+    assert "generalizable neural human rendering" in first.content[0].value
+    assert len({e.updated for e in atom.entries}) == 50
+    assert [e.id for e in atom.entries] == [e.id for e in rss.entries]
+    tag = read_feed(site / "tags/calibration/atom.xml")
+    assert tag.entries and all(any(t.term == "calibration" for t in e.tags) for e in tag.entries)
+
+
+def test_two_builds_give_identical_docs_feeds_and_ids(shipped_site, tmp_path):
+    project = shipped_site
+    run_build(project / "content", tmp_path / "docs", project / "mkdocs.yml", tmp_path / "site")
+    assert tree_bytes(tmp_path / "docs") == tree_bytes(project / "docs")
+    first = {e.id for e in read_feed(project / "site/atom.xml").entries}
+    second = {e.id for e in read_feed(tmp_path / "site/atom.xml").entries}
+    assert first == second
+    site_a, site_b = tree_bytes(project / "site"), tree_bytes(tmp_path / "site")
+    assert sorted(site_a) == sorted(site_b)
+    assert [n for n in site_a if site_a[n] != site_b[n]] == []
+
+
+def test_bad_input_keeps_the_previous_output(tmp_path):
+    files = {"2025-06-06.txt": "Jun 6\n\nGood Title\n\nGood abstract.\n"}
+    project, _ = build_site(tmp_path, files)
+    before_docs, before_site = tree_bytes(project / "docs"), tree_bytes(project / "site")
+    (project / "content" / "2025-06-07.yaml").write_text("date: 2025-06-07\npapers: [x\n")
+    with pytest.raises(InputError, match=r"content/2025-06-07.yaml:3: invalid YAML"):
+        run_build(project / "content", project / "docs", project / "mkdocs.yml", project / "site")
+    assert tree_bytes(project / "docs") == before_docs
+    assert tree_bytes(project / "site") == before_site
+    assert not list(project.glob(".build-*"))
+
+
+def test_cli_prints_one_line_error_and_exits_1(tmp_path):
+    content = tmp_path / "content"
+    content.mkdir()
+    (content / "notes.txt").write_text("Hello\n\nWorld\n")
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "generator",
+            "generate",
+            "--content",
+            str(content),
+            "--docs-dir",
+            str(tmp_path / "docs"),
+            "--config",
+            str(ROOT / "mkdocs.yml"),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [
+        "papers: error: content/notes.txt:1: expected a date line such as 'Jun 6' or "
+        "'2025-06-06' before the papers, found 'Hello'"
+    ]
+    assert not (tmp_path / "docs").exists()
+
+
+def test_summary_accounts_for_every_paper(tmp_path):
+    files = {
+        "2025-06-06.txt": "Jun 6\n\nA Paper\n\nAbstract.\n\nB Paper\n\nAbstract.\n\nLonely\n",
+        "2025-06-07.yaml": "date: 2025-06-07\npapers:\n  - title: a paper\n    abstract: again\n",
+        "hf/x.json": '[{"paper": {"id": "2501.00001", "title": "B paper",'
+        ' "summary": "s", "submittedOnDailyAt": "2025-06-08T00:00:00Z"}},'
+        ' {"paper": {"id": "2501.00002"}}]',
+    }
+    _, summary = build_site(tmp_path, files, site=False)
+    assert summary.papers_read == 6
+    assert (summary.pages_written, summary.duplicates_merged, summary.dropped) == (3, 2, 1)
+    assert (
+        summary.papers_read == summary.pages_written + summary.duplicates_merged + summary.dropped
+    )
+    assert len(summary.warnings) == 2

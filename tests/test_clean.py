@@ -1,0 +1,76 @@
+from generator.clean import (
+    clean_text,
+    extract_links,
+    is_safe_url,
+    normalise_arxiv_id,
+    normalise_title,
+    strip_invalid_chars,
+    trim_url,
+)
+from generator.model import Link
+
+
+def test_latex_font_groups_keep_the_word():
+    assert clean_text("can be {it misaligned} with pass@N") == "can be misaligned with pass@N"
+
+
+def test_latin_macros_become_words():
+    assert (
+        clean_text(r"certain conditions B (\eg, Indoors)") == "certain conditions B (e.g., Indoors)"
+    )
+    assert clean_text(r"artifacts (\eg synthetic)") == "artifacts (e.g. synthetic)"
+
+
+def test_latex_accent_on_dotless_i():
+    assert clean_text(r"an apparently na\"{\i}ve ensembling") == "an apparently naïve ensembling"
+
+
+def test_doubled_url_is_kept_once():
+    text = "Code: https://github.com/ashikiut/DefAn{https://github.com/ashikiut/DefAn}."
+    assert clean_text(text) == "Code: https://github.com/ashikiut/DefAn."
+
+
+def test_whitespace_collapses_and_control_characters_go():
+    assert clean_text("  a\tb\n\nc \x00d\x1b\x7f e\ufffe ") == "a b c d e"
+    assert strip_invalid_chars("ok\x0bok\x85") == "ok" + "ok\x85"
+
+
+def test_trailing_punctuation_is_stripped_from_urls():
+    assert trim_url("https://github.com/naver-ai/CLIP4DM.") == "https://github.com/naver-ai/CLIP4DM"
+    assert trim_url("https://lacing-lvlm.github.io).") == "https://lacing-lvlm.github.io"
+    assert trim_url("https://github.com/sony/aki,") == "https://github.com/sony/aki"
+    assert trim_url("https://en.wikipedia.org/wiki/A_(b)") == "https://en.wikipedia.org/wiki/A_(b)"
+
+
+def test_links_are_extracted_and_classified():
+    abstract = (
+        "Project page: https://pansanity666.github.io/TransHuman/ and code at "
+        "https://github.com/x/y. Also https://gitlab.com/a/b, https://github.com/x/y again."
+    )
+    assert extract_links(abstract) == (
+        Link("project", "https://pansanity666.github.io/TransHuman/"),
+        Link("code", "https://github.com/x/y"),
+        Link("code", "https://gitlab.com/a/b"),
+    )
+
+
+def test_only_http_urls_are_safe():
+    assert is_safe_url("https://example.org/a?b=c")
+    assert not is_safe_url("javascript:alert(1)")
+    assert not is_safe_url("data:text/html,<script>")
+    assert not is_safe_url("https://exa mple.org")
+    assert not is_safe_url('https://example.org/"onmouseover=x')
+    assert extract_links("see javascript:alert(1) and data:text/html;base64,AAAA") == ()
+
+
+def test_arxiv_ids_lose_versions_and_prefixes():
+    assert normalise_arxiv_id("2406.12345v2") == "2406.12345"
+    assert normalise_arxiv_id("https://arxiv.org/abs/2406.12345v3") == "2406.12345"
+    assert normalise_arxiv_id("arXiv:1706.03762") == "1706.03762"
+    assert normalise_arxiv_id("hep-th/9901001v1") == "hep-th/9901001"
+    assert normalise_arxiv_id("not an id") is None
+
+
+def test_normalised_titles_fold_case_spacing_and_punctuation():
+    assert normalise_title("Mixup  Your Own Pairs!") == normalise_title("mixup your own-pairs")
+    assert normalise_title("Naïve Bayes") == normalise_title("naive bayes")

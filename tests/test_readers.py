@@ -1,0 +1,250 @@
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from generator.errors import InputError
+from generator.readers import input_files
+from generator.readers.hf_json import read_hf_json
+from generator.readers.native_yaml import read_native_yaml
+from generator.readers.page_dump import read_page_dump
+
+from conftest import HF_FIXTURE, SEED
+
+DUMP = """\
+new
+
+Get trending papers in your email inbox!
+
+Subscribe
+
+byAK and the research community
+
+{date}
+
+First Paper Title
+
+An abstract that spans
+two lines.
+
+Second Paper: {{it Italic}} Words
+
+Second abstract with code at https://github.com/a/b.
+"""
+
+
+def dump(tmp_path: Path, text: str, name: str = "2025-06-06-x.txt") -> Path:
+    path = tmp_path / name
+    path.write_bytes(text.encode("utf-8") if isinstance(text, str) else text)
+    return path
+
+
+# Page dumps -------------------------------------------------------------------------------
+
+
+def test_seed_reads_89_papers_on_2025_06_06():
+    result = read_page_dump(SEED, "content/seed.txt")
+    assert len(result.papers) == 89
+    assert {p.day for p in result.papers} == {date(2025, 6, 6)}
+    assert result.warnings == []
+    first = result.papers[0]
+    assert first.title.startswith("TransHuman: A Transformer-based Human Representation")
+    assert first.line == 11 and first.rank == 0
+    assert first.links[0].url == "https://pansanity666.github.io/TransHuman/"
+    assert [p.rank for p in result.papers] == list(range(89))
+    titles = {p.title for p in result.papers}
+    assert "Mixup Your Own Pairs" in titles
+
+
+def test_seed_quirks_are_cleaned():
+    papers = read_page_dump(SEED, "seed.txt").papers
+    text = " ".join(p.abstract for p in papers)
+    assert "{it " not in text and "\\eg" not in text and '\\"' not in text
+    assert "naïve ensembling" in text
+    assert "https://github.com/ashikiut/DefAn{" not in text
+    defan = next(p for p in papers if p.title.startswith("DefAn"))
+    assert [lk.url for lk in defan.links] == ["https://github.com/ashikiut/DefAn"]
+
+
+@pytest.mark.parametrize(
+    "line", ["Jun 6", "June 6", "Jun 6, 2025", "2025-06-06", "June 6 2025", "jun 6th"]
+)
+def test_date_line_formats(tmp_path, line):
+    result = read_page_dump(dump(tmp_path, DUMP.format(date=line)), "x.txt")
+    assert [p.day for p in result.papers] == [date(2025, 6, 6)] * 2
+
+
+def test_year_comes_from_the_date_line_before_the_file_name(tmp_path):
+    path = dump(tmp_path, DUMP.format(date="Jan 2, 2024"), "2025-06-06.txt")
+    assert read_page_dump(path, "x.txt").papers[0].day == date(2024, 1, 2)
+
+
+def test_no_year_anywhere_is_an_error_naming_the_line(tmp_path):
+    path = dump(tmp_path, DUMP.format(date="Jun 6"), "papers.txt")
+    with pytest.raises(InputError) as err:
+        read_page_dump(path, "content/papers.txt")
+    assert str(err.value).startswith("content/papers.txt:9: date line 'Jun 6' has no year")
+
+
+def test_paragraphs_titles_and_cleaning(tmp_path):
+    result = read_page_dump(dump(tmp_path, DUMP.format(date="Jun 6")), "x.txt")
+    first, second = result.papers
+    assert first.abstract == "An abstract that spans two lines."
+    assert second.title == "Second Paper: Italic Words"
+    assert [lk.url for lk in second.links] == ["https://github.com/a/b"]
+    assert (first.line, second.line) == (11, 16)
+
+
+def test_crlf_bom_and_trailing_spaces_are_fine(tmp_path):
+    text = "\ufeff" + DUMP.format(date="Jun 6").replace("\n", "  \r\n")
+    result = read_page_dump(dump(tmp_path, text), "x.txt")
+    assert [p.title for p in result.papers] == ["First Paper Title", "Second Paper: Italic Words"]
+    assert result.papers[0].abstract == "An abstract that spans two lines."
+
+
+def test_trailing_title_without_abstract_is_kept_with_a_warning(tmp_path):
+    text = DUMP.format(date="Jun 6") + "\nA Lonely Title\n"
+    result = read_page_dump(dump(tmp_path, text), "x.txt")
+    assert result.papers[-1].title == "A Lonely Title" and result.papers[-1].abstract == ""
+    assert len(result.warnings) == 1 and "has no abstract" in str(result.warnings[0])
+
+
+def test_missing_date_line_is_an_error(tmp_path):
+    with pytest.raises(InputError, match=r"x.txt:1: expected a date line"):
+        read_page_dump(dump(tmp_path, "A Title\n\nAn abstract.\n"), "x.txt")
+
+
+def test_impossible_date_is_an_error(tmp_path):
+    with pytest.raises(InputError, match=r"x.txt:1: invalid date"):
+        read_page_dump(dump(tmp_path, "2025-02-30\n\nT\n\nA\n"), "x.txt")
+
+
+def test_abstract_without_title_is_an_error(tmp_path):
+    text = "Jun 6\n\nTitle\n\nAbstract one.\n\n" + "Long abstract sentence. " * 30 + "\n"
+    with pytest.raises(InputError, match=r"x.txt:7: a \d+-character paragraph where a title"):
+        read_page_dump(dump(tmp_path, text), "x.txt")
+
+
+def test_empty_and_binary_and_non_utf8_files_are_errors(tmp_path):
+    with pytest.raises(InputError, match=r"x.txt:1: empty file"):
+        read_page_dump(dump(tmp_path, ""), "x.txt")
+    with pytest.raises(InputError, match=r"x.txt:2: binary data"):
+        read_page_dump(dump(tmp_path, b"Jun 6\n\x00\x01"), "x.txt")
+    with pytest.raises(InputError, match=r"x.txt:3: not valid UTF-8 \(byte 0xe9\)"):
+        read_page_dump(dump(tmp_path, b"Jun 6\n\nCaf\xe9\n"), "x.txt")
+
+
+def test_a_date_only_file_is_an_empty_day(tmp_path):
+    result = read_page_dump(dump(tmp_path, "Jun 7, 2025\n"), "x.txt")
+    assert result.papers == [] and result.empty_days == [date(2025, 6, 7)]
+
+
+# Native YAML ------------------------------------------------------------------------------
+
+YAML_DAY = """\
+date: 2025-06-07
+papers:
+  - title: "Attention Is All You Need"
+    abstract: "The dominant models. Code: https://github.com/t/t2t."
+    arxiv: "1706.03762v5"
+    authors: [Ashish Vaswani, Noam Shazeer]
+    links:
+      project: https://example.org/transformer
+    upvotes: 42
+    tags: [llm]
+    categories: [cs.CL]
+  - title: Second
+    abstract: Another one.
+"""
+
+
+def test_yaml_day(tmp_path):
+    path = tmp_path / "day.yaml"
+    path.write_text(YAML_DAY, encoding="utf-8")
+    first, second = read_native_yaml(path, "day.yaml").papers
+    assert first.arxiv_id == "1706.03762" and first.day == date(2025, 6, 7)
+    assert first.authors == ("Ashish Vaswani", "Noam Shazeer")
+    assert [(lk.kind, lk.url) for lk in first.links] == [
+        ("project", "https://example.org/transformer"),
+        ("code", "https://github.com/t/t2t"),
+    ]
+    assert first.upvotes == 42 and first.manual_tags == ("llm",)
+    assert first.categories == ("cs.CL",) and first.line == 3
+    assert (second.rank, second.line) == (1, 12)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            "date: 2025-06-07\npapers:\n  - title: x\n    abstrct: y\n",
+            r"day.yaml:4: unknown key 'abstrct'",
+        ),
+        (
+            "date: 2025-06-07\npapers:\n  - title: x\n",
+            r"day.yaml:3: paper needs a non-empty abstract",
+        ),
+        ("date: June\npapers: []\n", r"day.yaml:1: date must be YYYY-MM-DD"),
+        ("date: 2025-06-07\npapers:\n  - title: [x\n", r"day.yaml:4: invalid YAML"),
+        ("papers: []\n", r"day.yaml:1: missing 'date"),
+        (
+            "date: 2025-06-07\npapers:\n  - title: x\n    abstract: y\n    links:\n"
+            "      code: javascript:alert(1)\n",
+            r"day.yaml:6: code link must be an http\(s\) URL",
+        ),
+        (
+            "date: 2025-06-07\npapers:\n  - title: x\n    abstract: y\n    arxiv: nope\n",
+            r"day.yaml:5: not an arXiv id",
+        ),
+    ],
+)
+def test_yaml_errors_name_file_and_line(tmp_path, text, message):
+    path = tmp_path / "day.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError, match=message):
+        read_native_yaml(path, "day.yaml")
+
+
+# Hugging Face API JSON --------------------------------------------------------------------
+
+
+def test_hf_response_fixture():
+    result = read_hf_json(HF_FIXTURE, "hf/2026-06-12.json")
+    assert len(result.papers) == 30 and result.warnings == []
+    assert {p.day for p in result.papers} == {date(2026, 6, 12)}
+    upvotes = [p.upvotes for p in result.papers]
+    assert upvotes == sorted(upvotes, reverse=True)  # ranked by upvotes
+    top = result.papers[0]
+    assert top.arxiv_id and top.on_huggingface and top.authors and top.keywords
+    assert sum(1 for p in result.papers if any(lk.kind == "code" for lk in p.links)) >= 16
+    assert sum(1 for p in result.papers if any(lk.kind == "project" for lk in p.links)) >= 13
+
+
+def test_hf_items_without_ai_fields_or_links_are_fine(tmp_path):
+    path = tmp_path / "hf.json"
+    path.write_text(
+        '[\n {"paper": {"id": "2606.00001v2", "title": "Fresh", "summary": "S.",'
+        ' "submittedOnDailyAt": "2026-06-12T00:00:00.000Z", "authors": []}},\n'
+        ' {"paper": {"id": "2606.00002", "summary": "No title"}}\n]\n',
+        encoding="utf-8",
+    )
+    result = read_hf_json(path, "hf.json")
+    assert [(p.arxiv_id, p.keywords, p.links) for p in result.papers] == [("2606.00001", (), ())]
+    assert [str(w) for w in result.warnings] == ["hf.json:3: warning: item 1 has no title; skipped"]
+
+
+def test_hf_malformed_json_names_the_line(tmp_path):
+    path = tmp_path / "hf.json"
+    path.write_text('[\n {"paper": \n', encoding="utf-8")
+    with pytest.raises(InputError, match=r"hf.json:3: invalid JSON"):
+        read_hf_json(path, "hf.json")
+
+
+def test_input_files_are_sorted_and_skip_config(tmp_path):
+    for name in ["b.txt", "a/c.yaml", "tags.yaml", "fetch-status.json", ".hidden.txt", "x.md"]:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("x")
+    assert [p.relative_to(tmp_path).as_posix() for p in input_files(tmp_path)] == [
+        "a/c.yaml",
+        "b.txt",
+    ]
