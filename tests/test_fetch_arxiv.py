@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 import yaml
-from fetchserver import FIXTURES, FixtureServer, Reply
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -16,6 +15,8 @@ from generator.clean import clean_text
 from generator.cli import main
 from generator.fetch import arxiv
 from generator.readers.native_yaml import read_native_yaml
+
+from fetchserver import FIXTURES, FixtureServer, Reply
 
 DAY = "2026-06-12"
 API = "/api/query"

@@ -10,11 +10,12 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from fetchserver import FIXTURES, FixtureServer, Reply
 
 from generator.cli import main
 from generator.fetch import hf
 from generator.readers.hf_json import read_hf_json
+
+from fetchserver import FIXTURES, FixtureServer, Reply
 
 DAY = "2026-06-12"
 API = "/api/daily_papers"

@@ -6,11 +6,12 @@ from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 
 import pytest
-from fetchserver import FixtureServer, Reply
 
 from generator.errors import BuildError
 from generator.fetch import transport
 from generator.fetch.transport import FetchError, RetryPolicy, backoff_delay, get, parse_retry_after
+
+from fetchserver import FixtureServer, Reply
 
 POLICY = RetryPolicy(tries=4, timeout=0.5, backoff=1.0, max_wait=30.0)
 
