@@ -188,8 +188,11 @@ class Replay:
         self.tmp = tmp
         self.remote = tmp / "remote.git"
         git("clone", "--quiet", "--bare", str(ROOT), str(self.remote), cwd=tmp)
-        self.branch = git("symbolic-ref", "--short", "HEAD", cwd=self.remote)
         self.sha = git("rev-parse", "HEAD", cwd=self.remote)
+        # The remote's default branch is main, whatever (or wherever) HEAD was here.
+        self.branch = "main"
+        git("update-ref", "refs/heads/main", self.sha, cwd=self.remote)
+        git("symbolic-ref", "HEAD", "refs/heads/main", cwd=self.remote)
         self.context = {
             "github.event_name": event,
             "github.sha": self.sha,
