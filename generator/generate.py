@@ -94,7 +94,7 @@ def read_corpus(content: Path) -> Corpus:
         summary.files_read += 1
         raws.extend(result.papers)
         summary.warnings.extend(result.warnings)
-        summary.dropped += sum(1 for w in result.warnings if "skipped" in w.message)
+        summary.dropped += result.dropped
         empty_days.update(result.empty_days)
     summary.papers_read = len(raws) + summary.dropped
     merged = merge_papers(raws)

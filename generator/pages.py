@@ -84,11 +84,19 @@ def paper_links(paper: Paper) -> list[tuple[str, str]]:
     seen: set[str] = set()
     ordered = []
     for kind in LINK_KINDS:
+        first = True
         for link_kind, url in links:
             if link_kind == kind and url not in seen:
                 seen.add(url)
-                ordered.append((LINK_LABELS[kind], url))
+                ordered.append((LINK_LABELS[kind] if first else _short_label(url), url))
+                first = False
     return ordered
+
+
+def _short_label(url: str) -> str:
+    """A second link of one kind is labelled by its host and path, shortened."""
+    bare = url.split("://", 1)[-1].rstrip("/")
+    return bare if len(bare) <= 40 else bare[:39] + "…"
 
 
 class PageRenderer:

@@ -22,6 +22,7 @@ def check_output_path(path: str) -> PurePosixPath:
     pure = PurePosixPath(path)
     if (
         not path
+        or str(pure) != path
         or pure.is_absolute()
         or len(path) > MAX_PATH_LENGTH
         or any(

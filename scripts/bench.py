@@ -38,7 +38,7 @@ def synthetic_content(folder: Path, days: int) -> Path:
     content.mkdir(parents=True)
     shutil.copy(ROOT / "content" / "tags.yaml", content / "tags.yaml")
     seed = (ROOT / "content" / "2025-06-06-hf-trending.txt").read_text(encoding="utf-8")
-    header, _, body = seed.partition("Jun 6\n")
+    _, _, body = seed.partition("Jun 6\n")
     paragraphs = body.strip().split("\n\n")
     start = date(2025, 6, 6)
     for n in range(days):

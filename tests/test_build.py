@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 import subprocess
 import sys
 
@@ -78,8 +80,30 @@ def test_shipped_feeds(shipped_site):
 
 
 def test_two_builds_give_identical_docs_feeds_and_ids(shipped_site, tmp_path):
+    """A second build, later, in another folder, another time zone and locale, through the
+    command line: the same bytes."""
     project = shipped_site
-    run_build(project / "content", tmp_path / "docs", project / "mkdocs.yml", tmp_path / "site")
+    other = tmp_path / "elsewhere"
+    shutil.copytree(project / "content", other / "content")
+    shutil.copytree(project / "overrides", other / "overrides")
+    shutil.copy(project / "mkdocs.yml", other / "mkdocs.yml")
+    env = dict(os.environ, TZ="Pacific/Kiritimati", LC_ALL="C.UTF-8", PYTHONHASHSEED="12345")
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "generator",
+            "build",
+            "--docs-dir",
+            str(tmp_path / "docs"),
+            "--site-dir",
+            str(tmp_path / "site"),
+        ],
+        cwd=other,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
     assert tree_bytes(tmp_path / "docs") == tree_bytes(project / "docs")
     first = {e.id for e in read_feed(project / "site/atom.xml").entries}
     second = {e.id for e in read_feed(tmp_path / "site/atom.xml").entries}

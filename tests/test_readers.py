@@ -188,6 +188,10 @@ def test_yaml_day(tmp_path):
         ("date: 2025-06-07\npapers:\n  - title: [x\n", r"day.yaml:4: invalid YAML"),
         ("papers: []\n", r"day.yaml:1: missing 'date"),
         (
+            'date: 2025-06-07\npapers:\n  - title: "\\x07"\n    abstract: y\n',
+            r"day.yaml:3: title is empty",
+        ),
+        (
             "date: 2025-06-07\npapers:\n  - title: x\n    abstract: y\n    links:\n"
             "      code: javascript:alert(1)\n",
             r"day.yaml:6: code link must be an http\(s\) URL",

@@ -16,6 +16,8 @@ class ReadResult:
     warnings: list[Warning_] = field(default_factory=list)
     empty_days: list[date] = field(default_factory=list)
     """Days a file lists with no papers (a weekend): shown as 'no papers listed that day'."""
+    dropped: int = 0
+    """Papers the file lists but that could not be used (each has a warning)."""
 
 
 def read_text(path: Path, name: str) -> str:

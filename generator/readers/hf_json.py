@@ -69,6 +69,7 @@ def read_hf_json(path: Path, name: str) -> ReadResult:
         paper = item.get("paper") if isinstance(item, dict) else None
         if not isinstance(paper, dict):
             result.warnings.append(Warning_(name, line, f"item {index} has no 'paper'; skipped"))
+            result.dropped += 1
             continue
         title = clean_text(str(paper.get("title") or item.get("title") or ""))
         abstract = clean_text(str(paper.get("summary") or item.get("summary") or ""))
@@ -76,6 +77,7 @@ def read_hf_json(path: Path, name: str) -> ReadResult:
         if not title or day is None:
             what = "title" if not title else "submittedOnDailyAt date"
             result.warnings.append(Warning_(name, line, f"item {index} has no {what}; skipped"))
+            result.dropped += 1
             continue
         links = []
         for kind, key in (("code", "githubRepo"), ("project", "projectPage")):

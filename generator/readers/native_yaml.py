@@ -73,7 +73,9 @@ def _paper(item: Any, day: dt.date, rank: int, name: str, line: int) -> RawPaper
     for key in ("title", "abstract"):
         if not isinstance(item.get(key), str) or not item[key].strip():
             raise InputError(name, lines.get(key, item.line), f"paper needs a non-empty {key}")
-    abstract = clean_text(item["abstract"])
+    title, abstract = clean_text(item["title"]), clean_text(item["abstract"])
+    if not title:
+        raise InputError(name, lines["title"], "title is empty once control characters are removed")
     arxiv_id = None
     if item.get("arxiv") is not None:
         arxiv_id = normalise_arxiv_id(str(item["arxiv"]))
@@ -96,7 +98,7 @@ def _paper(item: Any, day: dt.date, rank: int, name: str, line: int) -> RawPaper
     if upvotes is not None and (not isinstance(upvotes, int) or isinstance(upvotes, bool)):
         raise InputError(name, lines["upvotes"], "upvotes must be a whole number")
     return RawPaper(
-        title=clean_text(item["title"]),
+        title=title,
         abstract=abstract,
         day=day,
         source=name,

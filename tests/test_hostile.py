@@ -1,0 +1,142 @@
+"""Hostile text renders literally everywhere, and only http(s) links are emitted.
+
+The corpus in tests/nasty/content holds HTML, script, javascript:/data: URLs, Jinja and
+Markdown syntax, ``]]>``, control characters, right-to-left, combining and emoji text. It
+is built with the real MkDocs, and the pages are checked with an HTML parser.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from lxml import etree, html
+
+from generator.build import run_build
+from generator.generate import read_corpus
+
+from conftest import ROOT, read_feed
+
+NASTY = Path(__file__).resolve().parent / "nasty" / "content"
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+@pytest.fixture(scope="module")
+def nasty_site(tmp_path_factory):
+    project = tmp_path_factory.mktemp("nasty")
+    shutil.copytree(NASTY, project / "content")
+    shutil.copy(ROOT / "mkdocs.yml", project / "mkdocs.yml")
+    shutil.copytree(ROOT / "overrides", project / "overrides")
+    run_build(project / "content", project / "docs", project / "mkdocs.yml", project / "site")
+    return project
+
+
+@pytest.fixture(scope="module")
+def nasty_papers():
+    return read_corpus(NASTY).papers
+
+
+def parse(path: Path) -> html.HtmlElement:
+    return html.fromstring(path.read_bytes())
+
+
+def content_links(doc: html.HtmlElement) -> list[str]:
+    return [a.get("href") for a in doc.cssselect("article.md-content__inner a[href]")]
+
+
+def assert_safe(doc: html.HtmlElement) -> None:
+    body = doc.cssselect("article.md-content__inner")[0]
+    assert not body.cssselect("script, img, svg, iframe, b, i, textarea"), "markup leaked"
+    assert not [e for e in body.iter() if any(a.startswith("on") for a in e.attrib)]
+    for href in content_links(doc):
+        assert urlsplit(href).scheme in ("", "http", "https"), href
+    for script in doc.iter("script"):
+        assert "alert" not in (script.text or "")
+
+
+def test_the_corpus_is_hostile(nasty_papers):
+    text = " ".join(p.title + " " + p.abstract for p in nasty_papers)
+    for needle in [
+        "<script>",
+        "onerror=",
+        "javascript:",
+        "data:text/html",
+        "{{",
+        "{%",
+        "]]>",
+        "# Not",
+        "> not a quote",
+        "`not code`",
+        "\u05e9",
+        "\U0001f600",
+        "e\u0301",
+    ]:
+        assert needle in text, needle
+    assert not any(ord(c) < 32 for c in text)  # control characters were dropped
+
+
+def test_paper_pages_show_text_literally(nasty_site, nasty_papers):
+    site = nasty_site / "site"
+    assert len(nasty_papers) == 9
+    for paper in nasty_papers:
+        doc = parse(site / "papers" / paper.id / "index.html")
+        assert doc.cssselect("h1.paper-title")[0].text_content() == paper.title
+        assert doc.cssselect(".paper-abstract p")[0].text_content() == paper.abstract
+        assert doc.findtext(".//title") == f"{paper.title} - Trending AI Papers"
+        topic = [e.text_content().strip() for e in doc.cssselect(".md-header__topic .md-ellipsis")]
+        assert paper.title in topic
+        description = doc.cssselect('meta[name="description"]')[0].get("content")
+        assert paper.abstract.startswith(description)
+        if paper.authors:
+            assert doc.cssselect(".paper-authors")[0].text_content() == ", ".join(paper.authors)
+        assert_safe(doc)
+
+
+def test_listing_pages_show_text_literally(nasty_site, nasty_papers):
+    site = nasty_site / "site"
+    by_id = {p.id: p for p in nasty_papers}
+    pages = [site / "index.html", *sorted((site / "days").glob("*/index.html"))]
+    pages += sorted((site / "tags").glob("*/index.html"))
+    seen = set()
+    for path in pages:
+        doc = parse(path)
+        assert_safe(doc)
+        for card in doc.cssselect("article.paper-card"):
+            paper = by_id[card.get("id")]
+            seen.add(paper.id)
+            assert card.cssselect(".paper-card__title")[0].text_content() == paper.title
+            shown = card.cssselect(".paper-card__abstract")[0].text_content().rstrip("…")
+            assert paper.abstract.startswith(shown.rstrip())
+    assert seen == set(by_id)
+
+
+def test_only_http_links_are_emitted(nasty_site, nasty_papers):
+    site = nasty_site / "site"
+    vision = next(p for p in nasty_papers if p.arxiv_id == "2501.00001")
+    hrefs = content_links(parse(site / "papers" / vision.id / "index.html"))
+    assert not any("alert" in h or h.startswith("data:") for h in hrefs)
+    links = next(p for p in nasty_papers if p.title.startswith("Links:"))
+    assert [lk.url for lk in links.links] == ["https://github.com/example/safe"]
+
+
+def test_feeds_show_text_literally(nasty_site, nasty_papers):
+    site = nasty_site / "site"
+    by_title = {p.title: p for p in nasty_papers}
+    for name in ["atom.xml", "rss.xml"]:
+        read_feed(site / name)
+    root = etree.parse(str(site / "atom.xml"), etree.XMLParser(recover=False)).getroot()
+    entries = root.findall(f"{ATOM}entry")
+    assert {e.findtext(f"{ATOM}title") for e in entries} == set(by_title)
+    for entry in entries:
+        paper = by_title[entry.findtext(f"{ATOM}title")]
+        content = html.fromstring(entry.findtext(f"{ATOM}content"))
+        assert content.xpath("string(//p[1])") == paper.abstract
+        assert not content.xpath("//script|//img|//svg|//iframe")
+        for href in content.xpath("//a/@href"):
+            assert urlsplit(href).scheme in ("http", "https")
+    rss = etree.parse(str(site / "rss.xml"), etree.XMLParser(recover=False)).getroot()
+    assert {i.findtext("title") for i in rss.iter("item")} == set(by_title)
+    raw = (site / "rss.xml").read_bytes()
+    assert b"&amp;" not in raw and b"&lt;" not in raw
