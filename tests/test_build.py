@@ -30,7 +30,7 @@ def test_shipped_site_pages(shipped_site):
     assert "Latest papers: Friday 6 June 2025" in home.text_content()
     assert len(home.cssselect("article.paper-card")) == 89
     tags = page(site, "tags")
-    assert len(tags.cssselect("table.papers-tags-table tbody tr")) >= 20
+    assert len(tags.cssselect("article.md-content__inner table tbody tr")) >= 20
     nav = [a.text_content().strip() for a in home.cssselect("nav.md-tabs a")]
     assert nav == ["Home", "Days", "Tags", "Feeds"]
     for tag_dir in (site / "tags").iterdir():
