@@ -64,10 +64,12 @@ class Corpus:
     summary: Summary
 
 
-def _last_fetch(content: Path) -> datetime | None:
+def read_fetch_status(content: Path) -> tuple[datetime | None, set[date]]:
+    """From ``fetch-status.json``: the last successful fetch (the newest of its sources) and
+    the past days a source answered with no papers."""
     path = content / STATUS_FILE
     if not path.exists():
-        return None
+        return None, set()
     name = f"{content.name}/{STATUS_FILE}"
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
@@ -75,11 +77,12 @@ def _last_fetch(content: Path) -> datetime | None:
             datetime.fromisoformat(str(v).replace("Z", "+00:00"))
             for v in (data.get("last_success") or {}).values()
         ]
-    except (ValueError, AttributeError, UnicodeDecodeError) as exc:
+        empty = {date.fromisoformat(str(d)) for d in data.get("empty_days") or []}
+    except (ValueError, AttributeError, TypeError, UnicodeDecodeError) as exc:
         raise InputError(name, None, f"unreadable fetch status: {exc}") from None
     if any(s.tzinfo is None for s in stamps):
         raise InputError(name, None, "fetch times must carry a timezone (…Z)")
-    return max(stamps).astimezone(UTC) if stamps else None
+    return (max(stamps).astimezone(UTC) if stamps else None), empty
 
 
 def read_corpus(content: Path) -> Corpus:
@@ -97,6 +100,8 @@ def read_corpus(content: Path) -> Corpus:
         summary.dropped += result.dropped
         empty_days.update(result.empty_days)
     summary.papers_read = len(raws) + summary.dropped
+    last_fetch, fetched_empty = read_fetch_status(content)
+    empty_days.update(fetched_empty)
     merged = merge_papers(raws)
     rules = load_tag_rules(content / TAGS_FILE, f"{content.name}/{TAGS_FILE}")
     summary.warnings.extend(assign_tags(merged.papers, rules))
@@ -113,7 +118,7 @@ def read_corpus(content: Path) -> Corpus:
     summary.duplicates_merged = merged.duplicates_merged
     summary.days = len(days)
     summary.tags = len(rules)
-    return Corpus(merged.papers, days, tags, _last_fetch(content), summary)
+    return Corpus(merged.papers, days, tags, last_fetch, summary)
 
 
 def _by_first_day(papers: tuple[Paper, ...]) -> list[tuple[date, list[Paper]]]:

@@ -13,6 +13,7 @@ import pytest
 
 from generator.cli import main
 from generator.fetch import hf
+from generator.fetch.transport import RetryPolicy
 from generator.readers.hf_json import read_hf_json
 
 from fetchserver import FIXTURES, FixtureServer, Reply
@@ -267,3 +268,34 @@ def test_a_bad_date_is_a_usage_error(capsys, tmp_path):
         main(["fetch", "hf", "--date", "12/06/2026", "--content", str(tmp_path)])
     assert exit_.value.code == 2
     assert "expected YYYY-MM-DD" in capsys.readouterr().err
+
+
+def test_an_empty_past_day_is_recorded_and_shown_as_a_day_without_papers(
+    capsys, server, tmp_path
+):
+    from generator.generate import read_corpus, render_site
+    from generator.settings import Settings
+
+    server.serve(API, Reply.fixture("hf_daily_papers_2026-06-12.json"))
+    fetch_hf(capsys, server, tmp_path)
+    server.serve(API, Reply(body="[]"))
+    argv = ["fetch", "hf", "--date", "2026-06-13", "--api-url", server.url]
+    assert main([*argv, "--content", str(tmp_path), *FAST]) == 0
+    assert "recorded as a day with no papers" in capsys.readouterr().out
+    status = json.loads((tmp_path / "fetch-status.json").read_text(encoding="utf-8"))
+    assert status["empty_days"] == ["2026-06-13"]
+    assert not (tmp_path / "hf" / "2026-06-13.json").exists()
+    corpus = read_corpus(tmp_path)
+    assert corpus.days[date(2026, 6, 13)] == []
+    page = render_site(corpus, Settings()).files
+    day_page = next(v for k, v in page.items() if str(k) == "days/2026-06-13.md")
+    assert b"No papers listed that day." in day_page
+
+
+def test_an_empty_answer_for_today_is_not_a_day_without_papers(capsys, server, tmp_path):
+    server.serve(API, Reply(body="[]"))
+    policy = RetryPolicy(tries=1, timeout=1.0, backoff=0.01)
+    line = hf.fetch_hf(tmp_path, date(2026, 6, 12), server.url, policy, today=date(2026, 6, 12))
+    assert "recorded" not in line
+    status = json.loads((tmp_path / "fetch-status.json").read_text(encoding="utf-8"))
+    assert "empty_days" not in status

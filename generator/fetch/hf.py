@@ -18,7 +18,7 @@ import json
 import os
 import urllib.parse
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -129,9 +129,18 @@ def store_day(content: Path, day: date, fetched: list[dict[str, Any]]) -> StoreR
     return StoreResult(path, len(fetched), merged, changed)
 
 
-def fetch_hf(content: Path, day: date, api: str, policy: RetryPolicy) -> str:
-    """Fetch, store, record the success; returns the line to print."""
+def fetch_hf(
+    content: Path, day: date, api: str, policy: RetryPolicy, today: date | None = None
+) -> str:
+    """Fetch, store, record the success; returns the line to print.
+
+    An empty answer for a day before ``today`` (UTC) with nothing stored is a day with no
+    papers (weekends often are): it is recorded in the fetch status, so the site says "no
+    papers listed that day". An empty answer for today only means "not yet".
+    """
     fetched = fetch_day(api, day, policy)
     result = store_day(content, day, fetched)
-    record_success(content, "hf")
-    return result.describe(day)
+    finished = day < (today or datetime.now(UTC).date())
+    empty = result.merged is None and finished and not result.path.exists()
+    record_success(content, "hf", empty_day=day if empty else None)
+    return result.describe(day) + ("; recorded as a day with no papers" if empty else "")

@@ -13,7 +13,7 @@ import os
 import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TypeVar
 
@@ -78,8 +78,15 @@ def utc_timestamp(now: datetime | None = None) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def record_success(content: Path, source: str, now: datetime | None = None) -> str:
-    """Set ``last_success[source]`` in ``content/fetch-status.json``; returns the stamp."""
+def record_success(
+    content: Path, source: str, now: datetime | None = None, empty_day: date | None = None
+) -> str:
+    """Set ``last_success[source]`` in ``content/fetch-status.json``; returns the stamp.
+
+    ``empty_day``: a past day the source answered with no papers at all (a weekend). It is
+    added to ``empty_days``, so the site shows it as "no papers listed that day" instead of
+    leaving a gap; no day file is written for it.
+    """
     path = content / STATUS_FILE
     status: dict = {}
     if path.is_file():
@@ -95,5 +102,9 @@ def record_success(content: Path, source: str, now: datetime | None = None) -> s
     stamp = utc_timestamp(now)
     last[source] = stamp
     status["last_success"] = last
+    if empty_day is not None:
+        days = status.get("empty_days")
+        days = {d for d in days if isinstance(d, str)} if isinstance(days, list) else set()
+        status["empty_days"] = sorted(days | {empty_day.isoformat()})
     write_atomic(path, json.dumps(status, indent=2, sort_keys=True) + "\n")
     return stamp
