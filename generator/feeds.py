@@ -140,25 +140,31 @@ def hex_escape_rss(xml: bytes) -> bytes:
     return xml.replace(b"&amp;", b"&#x26;").replace(b"&lt;", b"&#x3C;")
 
 
+def _feed(
+    settings: Settings,
+    spec: FeedSpec,
+    tag_titles: dict[str, str],
+    fallback: date | None,
+    filename: str,
+) -> FeedGenerator:
+    """A filled feedgen feed of ``spec``'s newest papers, ``filename`` as its self link."""
+    papers = newest_papers(spec.papers, settings.feed_size)
+    self_url = settings.absolute(spec.path + filename)
+    fg = _generator(settings, spec, self_url, feed_updated(papers, fallback))
+    _add_entries(fg, settings, papers, tag_titles, rss=filename == "rss.xml")
+    return fg
+
+
 def render_atom(
     settings: Settings, spec: FeedSpec, tag_titles: dict[str, str], fallback: date | None
 ) -> bytes:
-    papers = newest_papers(spec.papers, settings.feed_size)
-    fg = _generator(
-        settings, spec, settings.absolute(spec.path + "atom.xml"), feed_updated(papers, fallback)
-    )
-    _add_entries(fg, settings, papers, tag_titles, rss=False)
-    return fg.atom_str(pretty=True)
+    return _feed(settings, spec, tag_titles, fallback, "atom.xml").atom_str(pretty=True)
 
 
 def render_rss(
     settings: Settings, spec: FeedSpec, tag_titles: dict[str, str], fallback: date | None
 ) -> bytes:
-    papers = newest_papers(spec.papers, settings.feed_size)
-    fg = _generator(
-        settings, spec, settings.absolute(spec.path + "rss.xml"), feed_updated(papers, fallback)
-    )
-    _add_entries(fg, settings, papers, tag_titles, rss=True)
+    fg = _feed(settings, spec, tag_titles, fallback, "rss.xml")
     return hex_escape_rss(fg.rss_str(pretty=True))
 
 

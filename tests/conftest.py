@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 import textwrap
 from pathlib import Path
 
@@ -80,6 +82,12 @@ def build_site(
         site_dir=project / "site" if site else None,
     )
     return project, summary
+
+
+def run_papers(*args: str | Path, **kwargs: object) -> subprocess.CompletedProcess[str]:
+    """Run the real command line (``python -m generator ...``), capturing its output."""
+    command = [sys.executable, "-m", "generator", *map(str, args)]
+    return subprocess.run(command, capture_output=True, text=True, check=False, **kwargs)
 
 
 def read_feed(path: Path) -> feedparser.FeedParserDict:

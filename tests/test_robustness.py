@@ -15,7 +15,7 @@ from generator.build import run_build
 from generator.errors import BuildError, InputError
 from generator.writer import Writer, check_output_path
 
-from conftest import ROOT, build_site, tree_bytes
+from conftest import ROOT, build_site, run_papers, tree_bytes
 
 GOOD = {"2025-06-06.txt": "Jun 6\n\nGood Title\n\nGood abstract.\n"}
 
@@ -56,24 +56,16 @@ def test_cli_exit_code_and_one_line(tmp_path):
     content = tmp_path / "c" / "content"
     content.mkdir(parents=True)
     (content / "x.yaml").write_text("date: nope\npapers: []\n")
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "generator",
-            "build",
-            "--content",
-            str(content),
-            "--docs-dir",
-            str(tmp_path / "docs"),
-            "--site-dir",
-            str(tmp_path / "site"),
-            "--config",
-            str(ROOT / "mkdocs.yml"),
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
+    result = run_papers(
+        "build",
+        "--content",
+        content,
+        "--docs-dir",
+        tmp_path / "docs",
+        "--site-dir",
+        tmp_path / "site",
+        "--config",
+        ROOT / "mkdocs.yml",
     )
     assert result.returncode == 1
     assert result.stderr == "papers: error: content/x.yaml:1: date must be YYYY-MM-DD, got 'nope'\n"
