@@ -12,9 +12,14 @@ import unicodedata
 
 from generator.model import Link
 
-# Characters XML 1.0 forbids, plus C1 controls, which feed validators flag and YAML rejects.
+# Characters XML 1.0 forbids, plus what feed validators flag (C1 controls, U+FFFD) and HTML
+# parsers reject (noncharacters) and YAML rejects.
+_NONCHARACTERS = "".join(
+    chr(plane * 0x10000 + 0xFFFE) + chr(plane * 0x10000 + 0xFFFF) for plane in range(1, 17)
+)
 _INVALID_CHARS = re.compile(
-    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]"
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff"
+    f"\ufdd0-\ufdef\ufffd\ufffe\uffff{_NONCHARACTERS}]"
 )
 _WHITESPACE = re.compile(r"\s+")
 # LaTeX font commands the scraper left as "{it word}": keep the word.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import shutil
 import subprocess
 import sys
@@ -98,6 +99,21 @@ def read_feed(path: Path) -> feedparser.FeedParserDict:
     parsed = feedparser.parse(data)
     assert not parsed.bozo, f"{path}: {parsed.get('bozo_exception')}"
     return parsed
+
+
+def entry_title(entry: feedparser.FeedParserDict) -> str:
+    """An entry's title as a reader shows it: HTML titles are escaped text."""
+    if entry.title_detail.type == "text/html":
+        return html.unescape(entry.title)
+    return entry.title
+
+
+def atom_title(entry: etree._Element) -> str:
+    """An Atom entry's title text exactly (``type="html"`` titles are escaped text)."""
+    title = entry.find("{http://www.w3.org/2005/Atom}title")
+    if title.get("type") == "html":
+        return html.unescape(title.text)
+    return title.text
 
 
 def tree_bytes(folder: Path) -> dict[str, bytes]:

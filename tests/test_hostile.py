@@ -17,7 +17,7 @@ from lxml import etree, html
 from generator.build import run_build
 from generator.generate import read_corpus
 
-from conftest import ROOT, read_feed
+from conftest import ROOT, atom_title, entry_title, read_feed
 
 NASTY = Path(__file__).resolve().parent / "nasty" / "content"
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -128,9 +128,9 @@ def test_feeds_show_text_literally(nasty_site, nasty_papers):
         read_feed(site / name)
     root = etree.parse(str(site / "atom.xml"), etree.XMLParser(recover=False)).getroot()
     entries = root.findall(f"{ATOM}entry")
-    assert {e.findtext(f"{ATOM}title") for e in entries} == set(by_title)
+    assert {atom_title(e) for e in entries} == set(by_title)
     for entry in entries:
-        paper = by_title[entry.findtext(f"{ATOM}title")]
+        paper = by_title[atom_title(entry)]
         content = html.fromstring(entry.findtext(f"{ATOM}content"))
         assert content.xpath("string(//p[1])") == paper.abstract
         assert not content.xpath("//script|//img|//svg|//iframe")
@@ -138,5 +138,11 @@ def test_feeds_show_text_literally(nasty_site, nasty_papers):
             assert urlsplit(href).scheme in ("http", "https")
     rss = etree.parse(str(site / "rss.xml"), etree.XMLParser(recover=False)).getroot()
     assert {i.findtext("title") for i in rss.iter("item")} == set(by_title)
+    script = next(e for e in entries if "<script>" in atom_title(e))
+    assert script.find(f"{ATOM}title").get("type") == "html"
+    plain = next(e for e in entries if atom_title(e).startswith("# Not"))
+    assert plain.find(f"{ATOM}title").get("type") is None
+    for name in ["atom.xml", "rss.xml"]:
+        assert {entry_title(e) for e in read_feed(site / name).entries} == set(by_title)
     raw = (site / "rss.xml").read_bytes()
     assert b"&amp;" not in raw and b"&lt;" not in raw

@@ -18,6 +18,8 @@ from generator.errors import InputError
 from generator.generate import read_corpus, render_site
 from generator.settings import Settings
 
+from conftest import atom_title
+
 NASTY_TOKENS = [
     "<script>alert(1)</script>",
     "<img src=x onerror=alert(1)>",
@@ -107,11 +109,13 @@ def check_build(content: Path) -> None:
             assert doc.cssselect(".paper-abstract p")[0].text_content() == paper.abstract
         assert not doc.cssselect("script, img, iframe, b")
     titles = {p.title for p in corpus.papers[: SETTINGS.feed_size]}
+    strict = etree.XMLParser(recover=False)
     for name in ("atom.xml", "rss.xml"):
-        root = etree.fromstring(files[name], etree.XMLParser(recover=False))
         assert not feedparser.parse(files[name]).bozo
-        found = {e.text for e in root.iter("{http://www.w3.org/2005/Atom}title", "title")}
-        assert titles <= found
+    atom = etree.fromstring(files["atom.xml"], strict)
+    assert titles <= {atom_title(e) for e in atom.iterfind("{http://www.w3.org/2005/Atom}entry")}
+    rss = etree.fromstring(files["rss.xml"], strict)
+    assert titles <= {item.findtext("title") for item in rss.iter("item")}
 
 
 def make_content(tmp_path: Path, name: str, data: str | bytes) -> Path:
