@@ -25,10 +25,12 @@ generate: $(STAMP)
 
 test: $(STAMP) $(NODE_STAMP)
 	$(BIN)/ruff check generator tests scripts
+	$(BIN)/mypy
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
 	$(BIN)/ruff check generator tests scripts
+	$(BIN)/mypy
 
 serve: $(STAMP)
 	$(BIN)/papers generate

@@ -22,7 +22,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from generator.errors import BuildError
-from generator.generate import Summary, read_corpus, render_site
+from generator.generate import Corpus, Summary, read_corpus, render_site
 from generator.settings import load_settings
 
 
@@ -89,6 +89,20 @@ def run_mkdocs(config: Path, docs_dir: Path, site_dir: Path, epoch: int | None) 
         raise BuildError(f"mkdocs build failed: {detail}")
 
 
+def _work_folder(target: Path) -> Path:
+    parent = target.resolve().parent
+    parent.mkdir(parents=True, exist_ok=True)
+    return Path(tempfile.mkdtemp(prefix=".build-", dir=parent))
+
+
+def _newest_epoch(corpus: Corpus) -> int:
+    """Midnight UTC of the newest day with papers: MkDocs dates the sitemap from it."""
+    newest = max((d for d, p in corpus.days.items() if p), default=None)
+    if newest is None:
+        return 0
+    return int(datetime(newest.year, newest.month, newest.day, tzinfo=UTC).timestamp())
+
+
 def run_build(content: Path, docs_dir: Path, config: Path, site_dir: Path | None = None) -> Summary:
     """Generate ``docs_dir`` from ``content`` and, with ``site_dir``, build the site."""
     started = time.perf_counter()
@@ -96,29 +110,23 @@ def run_build(content: Path, docs_dir: Path, config: Path, site_dir: Path | None
         settings = load_settings(config)
         corpus = read_corpus(content)
         writer = render_site(corpus, settings)
-        work_parent = (site_dir or docs_dir).resolve().parent
-        work_parent.mkdir(parents=True, exist_ok=True)
-        work = Path(tempfile.mkdtemp(prefix=".build-", dir=work_parent))
+        # Each new tree is made beside the one it replaces, so the swap is a rename on one
+        # file system.
+        works = [_work_folder(docs_dir)]
         try:
-            new_docs = work / "docs"
+            new_docs = works[0] / "docs"
             writer.write_to(new_docs)
-            new_site = work / "site"
             if site_dir is not None:
-                newest = max((d for d, p in corpus.days.items() if p), default=None)
-                epoch = (
-                    int(datetime(newest.year, newest.month, newest.day, tzinfo=UTC).timestamp())
-                    if newest
-                    else 0
-                )
-                run_mkdocs(config, new_docs, new_site, epoch)
+                works.append(_work_folder(site_dir))
+                new_site = works[1] / "site"
+                run_mkdocs(config, new_docs, new_site, _newest_epoch(corpus))
             with _signals_blocked():
-                docs_dir.parent.mkdir(parents=True, exist_ok=True)
                 _swap(new_docs, docs_dir)
                 if site_dir is not None:
-                    site_dir.parent.mkdir(parents=True, exist_ok=True)
                     _swap(new_site, site_dir)
         finally:
-            shutil.rmtree(work, ignore_errors=True)
+            for work in works:
+                shutil.rmtree(work, ignore_errors=True)
     corpus.summary.site_built = site_dir is not None
     corpus.summary.seconds = time.perf_counter() - started
     return corpus.summary

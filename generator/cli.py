@@ -53,6 +53,9 @@ def main(argv: list[str] | None = None) -> int:
     except (InputError, BuildError) as exc:
         print(f"papers: error: {exc}", file=sys.stderr)
         return 1
+    except OSError as exc:  # an unwritable or odd output folder: one line, not a traceback
+        print(f"papers: error: {exc.filename or ''}: {exc.strerror or exc}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("papers: interrupted; the previous output is unchanged", file=sys.stderr)
         return 130

@@ -70,7 +70,7 @@ def read_fetch_status(content: Path) -> tuple[datetime | None, set[date]]:
     path = content / STATUS_FILE
     if not path.exists():
         return None, set()
-    name = f"{content.name}/{STATUS_FILE}"
+    name = (content / STATUS_FILE).as_posix()
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         stamps = [
@@ -92,7 +92,9 @@ def read_corpus(content: Path) -> Corpus:
     summary = Summary()
     raws: list[RawPaper] = []
     empty_days: set[date] = set()
-    for path in input_files(content):
+    files, skipped = input_files(content)
+    summary.warnings.extend(skipped)
+    for path in files:
         result = read_file(path, content)
         summary.files_read += 1
         raws.extend(result.papers)
@@ -103,7 +105,7 @@ def read_corpus(content: Path) -> Corpus:
     last_fetch, fetched_empty = read_fetch_status(content)
     empty_days.update(fetched_empty)
     merged = merge_papers(raws)
-    rules = load_tag_rules(content / TAGS_FILE, f"{content.name}/{TAGS_FILE}")
+    rules = load_tag_rules(content / TAGS_FILE, (content / TAGS_FILE).as_posix())
     summary.warnings.extend(assign_tags(merged.papers, rules))
     by_id = {paper.id: paper for paper in merged.papers}
     days = {
@@ -114,7 +116,6 @@ def read_corpus(content: Path) -> Corpus:
         TagInfo(rule, tuple(p for p in merged.papers if any(t.slug == rule.slug for t in p.tags)))
         for rule in rules
     ]
-    summary.pages_written = len(merged.papers)
     summary.duplicates_merged = merged.duplicates_merged
     summary.days = len(days)
     summary.tags = len(rules)
@@ -187,4 +188,5 @@ def render_site(corpus: Corpus, settings: Settings) -> Writer:
         writer.add(spec.path + "rss.xml", render_rss(settings, spec, tag_titles, newest))
     writer.add("feed.json", render_json_feed(settings, specs[0], tag_titles))
     corpus.summary.feeds = 2 * len(specs) + 1
+    corpus.summary.pages_written = sum(1 for path in writer.files if path.parts[0] == "papers")
     return writer

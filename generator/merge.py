@@ -81,6 +81,10 @@ def _combine(paper: Paper, raw: RawPaper) -> None:
     paper.sources = _union(paper.sources, (raw.source,))
 
 
+#: Ids a paper can never take: ``papers/index.md`` would be served at ``/papers/``.
+RESERVED_IDS = frozenset({"index"})
+
+
 def merge_papers(raws: list[RawPaper]) -> MergeResult:
     """Merge listings into papers and give each a stable, unique id.
 
@@ -89,6 +93,7 @@ def merge_papers(raws: list[RawPaper]) -> MergeResult:
     """
     ordered = sorted(enumerate(raws), key=lambda pair: (pair[1].day, pair[0]))
     papers: list[Paper] = []
+    first_arxiv: dict[int, str | None] = {}
     by_arxiv: dict[str, Paper] = {}
     by_title: dict[str, Paper] = {}
     day_entries: dict[date, list[tuple[str, int, int, Paper]]] = {}
@@ -116,6 +121,7 @@ def merge_papers(raws: list[RawPaper]) -> MergeResult:
                 sources=(raw.source,),
             )
             papers.append(paper)
+            first_arxiv[id(paper)] = raw.arxiv_id
         else:
             merged += 1
             _combine(paper, raw)
@@ -125,7 +131,7 @@ def merge_papers(raws: list[RawPaper]) -> MergeResult:
         entries = day_entries.setdefault(raw.day, [])
         if all(existing is not paper for *_, existing in entries):
             entries.append((raw.source, raw.rank, order, paper))
-    _assign_ids(papers)
+    _assign_ids(papers, first_arxiv)
     days: dict[date, list[str]] = {}
     for day in sorted(day_entries):
         listing = sorted(day_entries[day], key=lambda e: e[:3])
@@ -137,17 +143,22 @@ def merge_papers(raws: list[RawPaper]) -> MergeResult:
     return MergeResult(papers=papers, days=days, duplicates_merged=merged)
 
 
-def _assign_ids(papers: list[Paper]) -> None:
-    """Give ids in first-seen order; a later paper whose id is taken gets a hash suffix of
-    its own normalised title, so adding papers never renames an existing one."""
-    taken: set[str] = set()
+def _assign_ids(papers: list[Paper], first_arxiv: dict[int, str | None]) -> None:
+    """Give ids in first-seen order (oldest day, then file order).
+
+    The id comes from the paper's first listing: a paper first listed without an arXiv id
+    keeps its title slug when a later listing brings the id, so its URL and feed entry
+    never change. A paper whose id is taken gets a hash of its own normalised title
+    appended, so papers added on later days never rename an existing page (one added on
+    an earlier day with the same slug does take the bare slug).
+    """
+    taken: set[str] = set(RESERVED_IDS)
     for paper in papers:
-        base = page_id_for(paper.arxiv_id, paper.title)
+        base = page_id_for(first_arxiv[id(paper)], paper.title)
         candidate = base
         if candidate in taken:
-            candidate = (
-                f"{base}-{_short_hash(normalise_title(paper.title) + (paper.arxiv_id or ''))}"
-            )
+            suffix = _short_hash(normalise_title(paper.title) + (paper.arxiv_id or ""))
+            candidate = f"{base}-{suffix}"
         counter = 2
         while candidate in taken:  # a hash collision: practically never, still never silent
             candidate = f"{base}-{counter}"

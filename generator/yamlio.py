@@ -21,23 +21,32 @@ class LineList(list):
     item_lines: list[int]
 
 
-def _convert(node: yaml.Node, name: str) -> Any:
+def _convert(node: yaml.Node, name: str, seen: set[int] | None = None) -> Any:
+    """Python values for ``node``. A collection met twice came through an alias: refused,
+    since nested aliases expand exponentially (a 'billion laughs' file)."""
+    seen = set() if seen is None else seen
+    if isinstance(node, yaml.MappingNode | yaml.SequenceNode):
+        if id(node) in seen:
+            raise InputError(
+                name, node.start_mark.line + 1, "YAML aliases (*name) are not supported"
+            )
+        seen.add(id(node))
     if isinstance(node, yaml.MappingNode):
         out = LineDict()
         out.line = node.start_mark.line + 1
         out.key_lines = {}
         for key_node, value_node in node.value:
-            key = _convert(key_node, name)
+            key = _convert(key_node, name, seen)
             if not isinstance(key, str | int | float | bool) and key is not None:
                 raise InputError(name, key_node.start_mark.line + 1, "mapping keys must be text")
             key = str(key)
             if key in out:
                 raise InputError(name, key_node.start_mark.line + 1, f"duplicate key {key!r}")
-            out[key] = _convert(value_node, name)
+            out[key] = _convert(value_node, name, seen)
             out.key_lines[key] = key_node.start_mark.line + 1
         return out
     if isinstance(node, yaml.SequenceNode):
-        items = LineList(_convert(item, name) for item in node.value)
+        items = LineList(_convert(item, name, seen) for item in node.value)
         items.line = node.start_mark.line + 1
         items.item_lines = [item.start_mark.line + 1 for item in node.value]
         return items

@@ -108,11 +108,12 @@ def test_cli_prints_one_line_error_and_exits_1(tmp_path):
     result = run_papers(
         "generate",
         "--content",
-        content,
+        "content",
         "--docs-dir",
         tmp_path / "docs",
         "--config",
         ROOT / "mkdocs.yml",
+        cwd=tmp_path,
     )
     assert result.returncode == 1
     assert result.stderr.strip().splitlines() == [

@@ -98,3 +98,16 @@ def test_colliding_slugs_get_distinct_stable_ids():
 def test_ids_do_not_depend_on_anything_but_input():
     raws = [raw(f"Title {i}", D1, i) for i in range(20)]
     assert [p.id for p in merge_papers(raws).papers] == [p.id for p in merge_papers(raws).papers]
+
+
+def test_an_id_comes_from_the_first_listing():
+    """A paper first listed without an arXiv id keeps its slug when a later day brings one,
+    so its page and feed entry do not move."""
+    result = merge_papers([raw("Some Title", D1), raw("Some Title", D2, arxiv_id="2406.00001")])
+    (paper,) = result.papers
+    assert paper.id == "some-title" and paper.arxiv_id == "2406.00001"
+
+
+def test_a_paper_titled_index_does_not_take_the_papers_folder_page():
+    result = merge_papers([raw("Index", D1)])
+    assert result.papers[0].id.startswith("index-")

@@ -121,7 +121,7 @@ def test_impossible_date_is_an_error(tmp_path):
 
 def test_abstract_without_title_is_an_error(tmp_path):
     text = "Jun 6\n\nTitle\n\nAbstract one.\n\n" + "Long abstract sentence. " * 30 + "\n"
-    with pytest.raises(InputError, match=r"x.txt:7: a \d+-character paragraph where a title"):
+    with pytest.raises(InputError, match=r"x.txt:7: a \d+-word paragraph where a title"):
         read_page_dump(dump(tmp_path, text), "x.txt")
 
 
@@ -248,7 +248,41 @@ def test_input_files_are_sorted_and_skip_config(tmp_path):
     for name in ["b.txt", "a/c.yaml", "tags.yaml", "fetch-status.json", ".hidden.txt", "x.md"]:
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text("x")
-    assert [p.relative_to(tmp_path).as_posix() for p in input_files(tmp_path)] == [
-        "a/c.yaml",
-        "b.txt",
+    files, warnings = input_files(tmp_path)
+    assert [p.relative_to(tmp_path).as_posix() for p in files] == ["a/c.yaml", "b.txt"]
+    assert [str(w) for w in warnings] == [
+        f"{tmp_path.as_posix()}/x.md: warning: no reader for this file type "
+        "(readers: .json, .txt, .yaml, .yml); skipped"
     ]
+
+
+def test_a_short_abstract_without_title_is_an_error(tmp_path):
+    text = (
+        "Jun 6\n\nFirst Title\n\nFirst abstract.\n\n"
+        "We study a thing and find that it works well on many benchmarks, which we describe "
+        "in this short abstract that has lost its title somewhere along the way.\n\n"
+        "Next Title\n\nNext abstract.\n"
+    )
+    with pytest.raises(InputError, match=r"x.txt:7: a \d+-word paragraph where a title"):
+        read_page_dump(dump(tmp_path, text), "x.txt")
+
+
+def test_yaml_aliases_are_refused(tmp_path):
+    bomb = "a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
+    bomb += "c: [*b, *b, *b, *b, *b, *b, *b, *b, *b]\ndate: 2025-06-06\n"
+    path = tmp_path / "day.yaml"
+    path.write_text(bomb, encoding="utf-8")
+    with pytest.raises(InputError, match=r"day.yaml:1: YAML aliases \(\*name\) are not"):
+        read_native_yaml(path, "day.yaml")
+
+
+def test_deeply_nested_input_is_a_clear_error(tmp_path):
+    from generator.readers import read_file
+
+    content = tmp_path / "content"
+    (content / "hf").mkdir(parents=True)
+    (content / "hf" / "deep.json").write_text("[" * 100000, encoding="utf-8")
+    (content / "deep.yaml").write_text("date: 2025-06-06\npapers: " + "[" * 5000, encoding="utf-8")
+    for path in sorted(content.rglob("*.*")):
+        with pytest.raises(InputError, match=r"(nested too deeply|invalid JSON|invalid YAML)"):
+            read_file(path, content)

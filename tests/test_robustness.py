@@ -33,7 +33,7 @@ BAD_FILES = [
     (
         "2025-06-07.txt",
         ("Jun 7\n\n" + "An abstract sentence with no title above it. " * 12 + "\n").encode(),
-        r"2025-06-07.txt:3: a \d+-character paragraph where a title was expected",
+        r"2025-06-07.txt:3: a \d+-word paragraph where a title was expected",
     ),
     ("tags.yaml", b"tags:\n  - slug: x\n", r"tags.yaml:2: tag needs a non-empty title"),
 ]
@@ -46,7 +46,7 @@ def test_bad_file_gives_file_line_error_and_changes_nothing(tmp_path, name, data
     path = project / "content" / name
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)
-    with pytest.raises(InputError, match=rf"^content/{message}"):
+    with pytest.raises(InputError, match=rf"^{project.as_posix()}/content/{message}"):
         run_build(project / "content", project / "docs", project / "mkdocs.yml", project / "site")
     assert (tree_bytes(project / "docs"), tree_bytes(project / "site")) == before
     assert not [p for p in project.iterdir() if p.name.startswith(".build-")]
@@ -59,16 +59,19 @@ def test_cli_exit_code_and_one_line(tmp_path):
     result = run_papers(
         "build",
         "--content",
-        content,
+        "c/content",
         "--docs-dir",
         tmp_path / "docs",
         "--site-dir",
         tmp_path / "site",
         "--config",
         ROOT / "mkdocs.yml",
+        cwd=tmp_path,
     )
     assert result.returncode == 1
-    assert result.stderr == "papers: error: content/x.yaml:1: date must be YYYY-MM-DD, got 'nope'\n"
+    assert (
+        result.stderr == "papers: error: c/content/x.yaml:1: date must be YYYY-MM-DD, got 'nope'\n"
+    )
     assert not (tmp_path / "site").exists() and not (tmp_path / "docs").exists()
 
 
@@ -97,6 +100,33 @@ def test_interrupted_build_leaves_the_old_site(tmp_path, signum):
     assert b"interrupted; the previous output is unchanged" in stderr
     assert (tree_bytes(project / "docs"), tree_bytes(project / "site")) == before
     assert not list(project.glob(".build-*")) and not list(project.glob(".*.old-*"))
+
+
+def test_unwritable_output_is_one_line_not_a_traceback(tmp_path):
+    (tmp_path / "file").write_text("not a folder")
+    content = tmp_path / "content"
+    content.mkdir()
+    (content / "2025-06-06.txt").write_text("Jun 6\n\nT\n\nA.\n")
+    result = run_papers(
+        "generate",
+        "--content",
+        content,
+        "--docs-dir",
+        tmp_path / "file" / "docs",
+        "--config",
+        ROOT / "mkdocs.yml",
+    )
+    assert result.returncode == 1
+    assert result.stderr.startswith("papers: error: ") and len(result.stderr.splitlines()) == 1
+    assert "Traceback" not in result.stderr
+
+
+def test_a_paper_titled_index_gets_a_working_page(tmp_path):
+    project, _ = build_site(tmp_path, {"2025-06-06.txt": "Jun 6\n\nIndex\n\nAbstract.\n"})
+    day = (project / "site" / "days" / "2025-06-06" / "index.html").read_text(encoding="utf-8")
+    href = day.split('class="paper-card__title"><a href="', 1)[1].split('"', 1)[0]
+    assert href.startswith("../../papers/index-")
+    assert (project / "site" / "days" / "2025-06-06" / href / "index.html").resolve().exists()
 
 
 def test_writer_refuses_one_path_twice():

@@ -9,6 +9,7 @@ exits 1, and ``content/`` is unchanged.
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -23,7 +24,9 @@ def _day(value: str) -> date:
         raise argparse.ArgumentTypeError(f"expected YYYY-MM-DD, got {value!r}") from None
 
 
-def _positive(kind: type[int] | type[float], most: float = float("inf")) -> object:
+def _positive(
+    kind: type[int] | type[float], most: float = float("inf")
+) -> Callable[[str], int | float]:
     def parse(value: str) -> int | float:
         try:
             number = kind(value)

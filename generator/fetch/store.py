@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 #: Per-source time of the last successful fetch; the home page shows the newest one.
 STATUS_FILE = "fetch-status.json"
@@ -27,7 +27,7 @@ Item = TypeVar("Item")
 class Merged:
     """The stored items merged with a fetched answer."""
 
-    items: list
+    items: list[Any]
     added: int
     """Items the answer brought that were not stored before."""
     kept: int
@@ -88,7 +88,7 @@ def record_success(
     leaving a gap; no day file is written for it.
     """
     path = content / STATUS_FILE
-    status: dict = {}
+    status: dict[str, Any] = {}
     if path.is_file():
         try:
             status = json.loads(path.read_text(encoding="utf-8"))

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from generator.errors import InputError, Warning_
 from generator.readers import hf_json, native_yaml, page_dump
 from generator.readers.base import ReadResult
 
@@ -27,20 +28,42 @@ READERS: dict[str, Reader] = {
 CONFIG_FILES = frozenset({"tags.yaml", "tags.yml", "README.md", "fetch-status.json"})
 
 
-def input_files(content: Path) -> list[Path]:
-    """Every input file under ``content``, in a stable order (sorted by relative path)."""
-    files = []
+def input_files(content: Path) -> tuple[list[Path], list[Warning_]]:
+    """Every input file under ``content`` in a stable order (sorted by relative path), and
+    a warning for each file no reader takes (a typo such as ``.ymal`` must not make a day
+    vanish silently). Hidden files and folders are skipped."""
+    files: list[Path] = []
+    warnings: list[Warning_] = []
     for path in sorted(content.rglob("*")):
         rel = path.relative_to(content)
         if not path.is_file() or any(part.startswith(".") for part in rel.parts):
             continue
-        if rel.as_posix() in CONFIG_FILES or path.suffix.lower() not in READERS:
+        if rel.as_posix() in CONFIG_FILES:
+            continue
+        if path.suffix.lower() not in READERS:
+            known = ", ".join(sorted(READERS))
+            warnings.append(
+                Warning_(
+                    display_name(path, content),
+                    None,
+                    f"no reader for this file type (readers: {known}); skipped",
+                )
+            )
             continue
         files.append(path)
-    return files
+    return files, warnings
+
+
+def display_name(path: Path, content: Path) -> str:
+    """How messages name an input file: under the content folder as the user gave it."""
+    return (content / path.relative_to(content)).as_posix()
 
 
 def read_file(path: Path, content: Path) -> ReadResult:
-    name = path.relative_to(content).as_posix() if path.is_relative_to(content) else str(path)
-    name = f"{content.name}/{name}" if path.is_relative_to(content) else name
-    return READERS[path.suffix.lower()](path, name)
+    """Read one input file with the reader for its extension. Input nested too deeply for
+    the parsers becomes an ``InputError`` like any other bad file."""
+    name = display_name(path, content)
+    try:
+        return READERS[path.suffix.lower()](path, name)
+    except RecursionError:
+        raise InputError(name, None, "nested too deeply to read") from None

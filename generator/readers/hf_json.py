@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -50,9 +51,7 @@ def _item_offsets(text: str) -> list[int]:
         _, pos = decoder.raw_decode(text, pos)
 
 
-def read_hf_json(path: Path, name: str) -> ReadResult:
-    """Read one saved ``/api/daily_papers`` response."""
-    text = read_text(path, name)
+def _load(text: str, name: str) -> list[Any]:
     if not text.strip():
         raise InputError(name, 1, "empty file: expected a JSON list of daily papers")
     try:
@@ -61,60 +60,69 @@ def read_hf_json(path: Path, name: str) -> ReadResult:
         raise InputError(name, exc.lineno, f"invalid JSON: {exc.msg}") from None
     if not isinstance(data, list):
         raise InputError(name, 1, "expected a JSON list of daily papers items")
+    return data
+
+
+def _links(paper: dict[str, Any], abstract: str) -> tuple[Link, ...]:
+    links = []
+    for kind, key in (("code", "githubRepo"), ("project", "projectPage")):
+        url = paper.get(key)
+        if isinstance(url, str) and is_safe_url(url.strip()):
+            links.append(Link(kind, url.strip()))
+    known = {lk.url for lk in links}
+    return (*links, *(lk for lk in extract_links(abstract) if lk.url not in known))
+
+
+def _raw_paper(item: Any, index: int, name: str, line: int) -> RawPaper | str:
+    """The paper of one API item, or why it cannot be used."""
+    paper = item.get("paper") if isinstance(item, dict) else None
+    if not isinstance(paper, dict):
+        return f"item {index} has no 'paper'; skipped"
+    title = clean_text(str(paper.get("title") or item.get("title") or ""))
+    abstract = clean_text(str(paper.get("summary") or item.get("summary") or ""))
+    day = _day(paper.get("submittedOnDailyAt")) or _day(item.get("publishedAt"))
+    if not title or day is None:
+        what = "title" if not title else "submittedOnDailyAt date"
+        return f"item {index} has no {what}; skipped"
+    upvotes = paper.get("upvotes")
+    authors = (
+        clean_text(str(a.get("name")))
+        for a in paper.get("authors") or []
+        if isinstance(a, dict) and a.get("name") and not a.get("hidden")
+    )
+    keywords = paper.get("ai_keywords") or []
+    return RawPaper(
+        title=title,
+        abstract=abstract,
+        day=day,
+        source=name,
+        line=line,
+        rank=0,
+        arxiv_id=normalise_arxiv_id(str(paper.get("id") or "")),
+        authors=tuple(a for a in authors if a),
+        links=_links(paper, abstract),
+        upvotes=upvotes if isinstance(upvotes, int) and not isinstance(upvotes, bool) else None,
+        keywords=tuple(clean_text(str(k)) for k in keywords if isinstance(k, str)),
+        on_huggingface=True,
+    )
+
+
+def read_hf_json(path: Path, name: str) -> ReadResult:
+    """Read one saved ``/api/daily_papers`` response."""
+    text = read_text(path, name)
+    data = _load(text, name)
     offsets = _item_offsets(text)
     result = ReadResult()
     by_day: dict[dt.date, list[tuple[int, int, RawPaper]]] = {}
     for index, item in enumerate(data):
         line = _item_line(text, index, offsets)
-        paper = item.get("paper") if isinstance(item, dict) else None
-        if not isinstance(paper, dict):
-            result.warnings.append(Warning_(name, line, f"item {index} has no 'paper'; skipped"))
+        raw = _raw_paper(item, index, name, line)
+        if isinstance(raw, str):
+            result.warnings.append(Warning_(name, line, raw))
             result.dropped += 1
             continue
-        title = clean_text(str(paper.get("title") or item.get("title") or ""))
-        abstract = clean_text(str(paper.get("summary") or item.get("summary") or ""))
-        day = _day(paper.get("submittedOnDailyAt")) or _day(item.get("publishedAt"))
-        if not title or day is None:
-            what = "title" if not title else "submittedOnDailyAt date"
-            result.warnings.append(Warning_(name, line, f"item {index} has no {what}; skipped"))
-            result.dropped += 1
-            continue
-        links = []
-        for kind, key in (("code", "githubRepo"), ("project", "projectPage")):
-            url = paper.get(key)
-            if isinstance(url, str) and is_safe_url(url.strip()):
-                links.append(Link(kind, url.strip()))
-        known = {lk.url for lk in links}
-        links.extend(lk for lk in extract_links(abstract) if lk.url not in known)
-        upvotes = paper.get("upvotes")
-        authors = tuple(
-            clean_text(str(a.get("name")))
-            for a in paper.get("authors") or []
-            if isinstance(a, dict) and a.get("name") and not a.get("hidden")
-        )
-        keywords = paper.get("ai_keywords") or []
-        raw = RawPaper(
-            title=title,
-            abstract=abstract,
-            day=day,
-            source=name,
-            line=line,
-            rank=0,
-            arxiv_id=normalise_arxiv_id(str(paper.get("id") or "")),
-            authors=tuple(a for a in authors if a),
-            links=tuple(links),
-            upvotes=upvotes if isinstance(upvotes, int) and not isinstance(upvotes, bool) else None,
-            keywords=tuple(clean_text(str(k)) for k in keywords if isinstance(k, str)),
-            on_huggingface=True,
-        )
-        by_day.setdefault(day, []).append((-(raw.upvotes or 0), index, raw))
+        by_day.setdefault(raw.day, []).append((-(raw.upvotes or 0), index, raw))
     for day in sorted(by_day):
         for rank, (_, _, raw) in enumerate(sorted(by_day[day], key=lambda t: t[:2])):
-            result.papers.append(_replace_rank(raw, rank))
+            result.papers.append(replace(raw, rank=rank))
     return result
-
-
-def _replace_rank(raw: RawPaper, rank: int) -> RawPaper:
-    from dataclasses import replace
-
-    return replace(raw, rank=rank)

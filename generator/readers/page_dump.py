@@ -50,6 +50,8 @@ _MONTHS = {
 }
 #: A longer "title" paragraph is an abstract whose title is missing.
 MAX_TITLE_LENGTH = 400
+#: A "title" of more words than this that ends in a full stop is an abstract too.
+MAX_TITLE_WORDS = 25
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 _MONTH_DAY = re.compile(r"^([A-Za-z]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?(?:,?\s+(\d{4}))?$")
 _FILE_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:$|[^0-9])")
@@ -116,17 +118,11 @@ def _paragraphs(text: str) -> list[tuple[int, str]]:
     return paragraphs
 
 
-def read_page_dump(path: Path, name: str) -> ReadResult:
-    """Read one page dump; see the module docstring for the layout."""
-    result = ReadResult()
-    paragraphs = _paragraphs(read_text(path, name))
-    if not paragraphs:
-        raise InputError(name, 1, "empty file: expected a date line and papers")
-    day: date | None = None
-    index = 0
-    while index < len(paragraphs):
-        line, text = paragraphs[index]
-        index += 1
+def _find_day(
+    paragraphs: list[tuple[int, str]], path: Path, name: str
+) -> tuple[date, int]:
+    """The day the dump lists, after any header lines, and the index of the first paper."""
+    for index, (line, text) in enumerate(paragraphs):
         if text.strip().lower() in HEADER_LINES:
             continue
         day = parse_date_line(text, path, name, line)
@@ -137,34 +133,46 @@ def read_page_dump(path: Path, name: str) -> ReadResult:
                 f"expected a date line such as 'Jun 6' or '2025-06-06' before the papers, "
                 f"found {text[:60]!r}",
             )
-        break
-    if day is None:
-        raise InputError(name, paragraphs[-1][0], "no date line found")
-    body = paragraphs[index:]
+        return day, index + 1
+    raise InputError(name, paragraphs[-1][0], "no date line found")
+
+
+def _check_title(title: str, path: Path, name: str, line: int) -> None:
+    """A paragraph in a title's place that reads like an abstract means a missing title:
+    the pairing of every later paper would be off by one, so stop."""
+    words = len(title.split())
+    if len(title) > MAX_TITLE_LENGTH or (words > MAX_TITLE_WORDS and title.endswith(".")):
+        raise InputError(
+            name,
+            line,
+            f"a {words}-word paragraph where a title was expected: "
+            "an abstract with no title above it?",
+        )
+    if parse_date_line(title, path, name, line) is not None:
+        raise InputError(name, line, "a second date line; put one day in each file")
+
+
+def read_page_dump(path: Path, name: str) -> ReadResult:
+    """Read one page dump; see the module docstring for the layout."""
+    result = ReadResult()
+    paragraphs = _paragraphs(read_text(path, name))
+    if not paragraphs:
+        raise InputError(name, 1, "empty file: expected a date line and papers")
+    day, first = _find_day(paragraphs, path, name)
+    body = paragraphs[first:]
     if not body:
         result.empty_days.append(day)
-        return result
     for rank, start in enumerate(range(0, len(body), 2)):
         title_line, title = body[start]
-        if parse_date_line(title, path, name, title_line) is not None:
-            raise InputError(name, title_line, "a second date line; put one day in each file")
-        if len(title) > MAX_TITLE_LENGTH:
-            raise InputError(
-                name,
-                title_line,
-                f"a {len(title)}-character paragraph where a title was expected: "
-                "an abstract with no title above it?",
-            )
+        _check_title(title, path, name, title_line)
         title = clean_text(title)
-        if start + 1 < len(body):
-            abstract = clean_text(body[start + 1][1])
-        else:
-            abstract = ""
+        if not title:
+            raise InputError(name, title_line, "a paper with an empty title")
+        abstract = clean_text(body[start + 1][1]) if start + 1 < len(body) else ""
+        if start + 1 >= len(body):
             result.warnings.append(
                 Warning_(name, title_line, f"title {title[:60]!r} has no abstract; kept without")
             )
-        if not title:
-            raise InputError(name, title_line, "a paper with an empty title")
         result.papers.append(
             RawPaper(
                 title=title,
