@@ -53,8 +53,7 @@ def entry_updated(paper: Paper) -> datetime:
 
 def entry_id(settings: Settings, paper: Paper) -> str:
     """A tag URI (RFC 4151) that stays the same across builds: host, first day, page path."""
-    page = settings.paper_url.format(id=paper.id)
-    return f"tag:{settings.host},{paper.first_day.isoformat()}:/{page}"
+    return f"tag:{settings.host},{paper.first_day.isoformat()}:/papers/{paper.id}/"
 
 
 def newest_papers(papers: list[Paper] | tuple[Paper, ...], limit: int) -> list[Paper]:
@@ -77,7 +76,7 @@ def entry_html(settings: Settings, paper: Paper, tag_titles: dict[str, str]) -> 
         f'<a href="{html.escape(url, quote=True)}">{html.escape(label)}</a>'
         for label, url in paper_links(paper)
     ]
-    page = settings.absolute(settings.paper_url.format(id=paper.id))
+    page = settings.paper_page(paper.id)
     links.insert(0, f'<a href="{html.escape(page, quote=True)}">Paper page</a>')
     parts.append("<p>" + " · ".join(links) + "</p>")
     if paper.tags:
@@ -118,7 +117,7 @@ def _add_entries(
         fe.id(entry_id(settings, paper))
         fe.guid(entry_id(settings, paper), permalink=False)
         fe.title(paper.title)
-        fe.link(href=settings.absolute(settings.paper_url.format(id=paper.id)), rel="alternate")
+        fe.link(href=settings.paper_page(paper.id), rel="alternate")
         content = entry_html(settings, paper, tag_titles)
         if rss:
             fe.description(content)  # RSS: HTML in <description>, no content:encoded twin
@@ -197,7 +196,7 @@ def render_json_feed(settings: Settings, spec: FeedSpec, tag_titles: dict[str, s
     for paper in papers:
         item: dict[str, object] = {
             "id": entry_id(settings, paper),
-            "url": settings.absolute(settings.paper_url.format(id=paper.id)),
+            "url": settings.paper_page(paper.id),
             "title": paper.title,
             "content_html": entry_html(settings, paper, tag_titles),
             "date_published": entry_updated(paper).isoformat().replace("+00:00", "Z"),

@@ -1,8 +1,8 @@
 """The generator's settings: one frozen dataclass, read from ``mkdocs.yml``.
 
 ``site_url`` and ``site_name`` come from MkDocs' own keys; everything else from the
-``extra: papers:`` section, so a fork edits one file. Feed and page URLs are templates
-here, in one place.
+``extra: papers:`` section, so a fork edits one file. The site's URL layout (``papers/<id>/``,
+``days/<day>/``, ``tags/<slug>/``) is fixed: the writer, the templates and the feeds share it.
 """
 
 from __future__ import annotations
@@ -32,13 +32,13 @@ class Settings:
     author: str = "Trending AI Papers"
     """Feed-level author name (the W3C validator wants one on Atom feeds)."""
 
-    paper_url: str = "papers/{id}/"
-    day_url: str = "days/{day}/"
-    tag_url: str = "tags/{slug}/"
-
     @property
     def host(self) -> str:
         return urlsplit(self.site_url).hostname or "localhost"
+
+    def paper_page(self, paper_id: str) -> str:
+        """The absolute URL of a paper's page (``papers/<id>.md`` is served there)."""
+        return self.absolute(f"papers/{paper_id}/")
 
     def absolute(self, path: str) -> str:
         """``path`` (relative to the site root) as an absolute URL."""
