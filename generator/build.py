@@ -97,7 +97,7 @@ def _work_folder(target: Path) -> Path:
 
 def _newest_epoch(corpus: Corpus) -> int:
     """Midnight UTC of the newest day with papers: MkDocs dates the sitemap from it."""
-    newest = max((d for d, p in corpus.days.items() if p), default=None)
+    newest = corpus.newest_day
     if newest is None:
         return 0
     return int(datetime(newest.year, newest.month, newest.day, tzinfo=UTC).timestamp())

@@ -63,6 +63,11 @@ class Corpus:
     last_fetch: datetime | None
     summary: Summary
 
+    @property
+    def newest_day(self) -> date | None:
+        """The newest day with papers (an empty weekend after it does not count)."""
+        return max((day for day, papers in self.days.items() if papers), default=None)
+
 
 def read_fetch_status(content: Path) -> tuple[datetime | None, set[date]]:
     """From ``fetch-status.json``: the last successful fetch (the newest of its sources) and
@@ -70,7 +75,7 @@ def read_fetch_status(content: Path) -> tuple[datetime | None, set[date]]:
     path = content / STATUS_FILE
     if not path.exists():
         return None, set()
-    name = (content / STATUS_FILE).as_posix()
+    name = path.as_posix()
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         stamps = [
@@ -95,7 +100,7 @@ def read_corpus(content: Path) -> Corpus:
     files, skipped = input_files(content)
     summary.warnings.extend(skipped)
     for path in files:
-        result = read_file(path, content)
+        result = read_file(path)
         summary.files_read += 1
         raws.extend(result.papers)
         summary.warnings.extend(result.warnings)
@@ -142,7 +147,7 @@ def render_site(corpus: Corpus, settings: Settings) -> Writer:
     renderer = PageRenderer(settings, [tag.rule for tag in corpus.tags])
     tag_titles = renderer.tag_titles
     listed = [day for day, papers in corpus.days.items() if papers]
-    newest = max(listed) if listed else None
+    newest = corpus.newest_day
     writer.add(
         "index.md",
         renderer.home(

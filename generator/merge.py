@@ -93,7 +93,7 @@ def merge_papers(raws: list[RawPaper]) -> MergeResult:
     """
     ordered = sorted(enumerate(raws), key=lambda pair: (pair[1].day, pair[0]))
     papers: list[Paper] = []
-    first_arxiv: dict[int, str | None] = {}
+    taken: set[str] = set(RESERVED_IDS)
     by_arxiv: dict[str, Paper] = {}
     by_title: dict[str, Paper] = {}
     day_entries: dict[date, list[tuple[str, int, int, Paper]]] = {}
@@ -105,7 +105,7 @@ def merge_papers(raws: list[RawPaper]) -> MergeResult:
             paper = None  # same title, different arXiv ids: two papers
         if paper is None:
             paper = Paper(
-                id="",
+                id=_new_id(raw, taken),
                 title=raw.title,
                 abstract=raw.abstract,
                 days=(raw.day,),
@@ -121,7 +121,6 @@ def merge_papers(raws: list[RawPaper]) -> MergeResult:
                 sources=(raw.source,),
             )
             papers.append(paper)
-            first_arxiv[id(paper)] = raw.arxiv_id
         else:
             merged += 1
             _combine(paper, raw)
@@ -131,7 +130,6 @@ def merge_papers(raws: list[RawPaper]) -> MergeResult:
         entries = day_entries.setdefault(raw.day, [])
         if all(existing is not paper for *_, existing in entries):
             entries.append((raw.source, raw.rank, order, paper))
-    _assign_ids(papers, first_arxiv)
     days: dict[date, list[str]] = {}
     for day in sorted(day_entries):
         listing = sorted(day_entries[day], key=lambda e: e[:3])
@@ -143,25 +141,24 @@ def merge_papers(raws: list[RawPaper]) -> MergeResult:
     return MergeResult(papers=papers, days=days, duplicates_merged=merged)
 
 
-def _assign_ids(papers: list[Paper], first_arxiv: dict[int, str | None]) -> None:
-    """Give ids in first-seen order (oldest day, then file order).
+def _new_id(first: RawPaper, taken: set[str]) -> str:
+    """The id of a paper first listed as ``first``; ``taken`` holds the ids given so far.
 
-    The id comes from the paper's first listing: a paper first listed without an arXiv id
-    keeps its title slug when a later listing brings the id, so its URL and feed entry
-    never change. A paper whose id is taken gets a hash of its own normalised title
-    appended, so papers added on later days never rename an existing page (one added on
-    an earlier day with the same slug does take the bare slug).
+    Papers are met in first-seen order (oldest day, then file order) and the id comes from
+    that first listing: a paper first listed without an arXiv id keeps its title slug when
+    a later listing brings the id, so its URL and feed entry never change. A paper whose id
+    is taken gets a hash of its own normalised title appended, so papers added on later days
+    never rename an existing page (one added on an earlier day with the same slug does take
+    the bare slug).
     """
-    taken: set[str] = set(RESERVED_IDS)
-    for paper in papers:
-        base = page_id_for(first_arxiv[id(paper)], paper.title)
-        candidate = base
-        if candidate in taken:
-            suffix = _short_hash(normalise_title(paper.title) + (paper.arxiv_id or ""))
-            candidate = f"{base}-{suffix}"
-        counter = 2
-        while candidate in taken:  # a hash collision: practically never, still never silent
-            candidate = f"{base}-{counter}"
-            counter += 1
-        taken.add(candidate)
-        paper.id = candidate
+    base = page_id_for(first.arxiv_id, first.title)
+    candidate = base
+    if candidate in taken:
+        suffix = _short_hash(normalise_title(first.title) + (first.arxiv_id or ""))
+        candidate = f"{base}-{suffix}"
+    counter = 2
+    while candidate in taken:  # a hash collision: practically never, still never silent
+        candidate = f"{base}-{counter}"
+        counter += 1
+    taken.add(candidate)
+    return candidate

@@ -285,4 +285,4 @@ def test_deeply_nested_input_is_a_clear_error(tmp_path):
     (content / "deep.yaml").write_text("date: 2025-06-06\npapers: " + "[" * 5000, encoding="utf-8")
     for path in sorted(content.rglob("*.*")):
         with pytest.raises(InputError, match=r"(nested too deeply|invalid JSON|invalid YAML)"):
-            read_file(path, content)
+            read_file(path)

@@ -44,7 +44,7 @@ def input_files(content: Path) -> tuple[list[Path], list[Warning_]]:
             known = ", ".join(sorted(READERS))
             warnings.append(
                 Warning_(
-                    display_name(path, content),
+                    path.as_posix(),
                     None,
                     f"no reader for this file type (readers: {known}); skipped",
                 )
@@ -54,15 +54,10 @@ def input_files(content: Path) -> tuple[list[Path], list[Warning_]]:
     return files, warnings
 
 
-def display_name(path: Path, content: Path) -> str:
-    """How messages name an input file: under the content folder as the user gave it."""
-    return (content / path.relative_to(content)).as_posix()
-
-
-def read_file(path: Path, content: Path) -> ReadResult:
+def read_file(path: Path) -> ReadResult:
     """Read one input file with the reader for its extension. Input nested too deeply for
     the parsers becomes an ``InputError`` like any other bad file."""
-    name = display_name(path, content)
+    name = path.as_posix()  # under the content folder as the user gave it
     try:
         return READERS[path.suffix.lower()](path, name)
     except RecursionError:
