@@ -1,10 +1,12 @@
-"""The build: generate into a fresh temporary folder, run MkDocs there, and only when
-everything succeeded swap the new ``docs/`` and ``site/`` in place of the old ones.
+"""The build: generate into a fresh temporary folder, run MkDocs there, index the paper
+pages with Pagefind, and only when everything succeeded swap the new ``docs/`` and ``site/``
+in place of the old ones.
 
 A failure or an interruption (SIGINT, SIGTERM) at any point before the swap leaves the
-previous ``docs/`` and ``site/`` exactly as they were. MkDocs runs as a separate process
-(``python -m mkdocs build``) reading ``docs_dir`` from ``PAPERS_DOCS_DIR``, so the generator
-depends on nothing inside MkDocs.
+previous ``docs/`` and ``site/`` exactly as they were. MkDocs and Pagefind run as separate
+processes (``python -m mkdocs build``, reading ``docs_dir`` from ``PAPERS_DOCS_DIR``, and
+``python -m pagefind``), so the generator depends on nothing inside either. Each step's wall
+time and peak memory is recorded in the summary (``papers build --timings FILE``).
 """
 
 from __future__ import annotations
@@ -12,7 +14,6 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-import subprocess
 import sys
 import tempfile
 import time
@@ -21,8 +22,10 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
-from generator.errors import BuildError
+from generator.compact import compact_site
 from generator.generate import Corpus, Summary, read_corpus, render_site
+from generator.process import StepTiming, run_child, timed
+from generator.search_index import index_site
 from generator.settings import load_settings
 
 
@@ -65,7 +68,9 @@ def _swap(new: Path, target: Path) -> None:
         shutil.rmtree(old)
 
 
-def run_mkdocs(config: Path, docs_dir: Path, site_dir: Path, epoch: int | None) -> None:
+def run_mkdocs(
+    config: Path, docs_dir: Path, site_dir: Path, epoch: int | None, timings: list[StepTiming]
+) -> None:
     """``mkdocs build --strict`` of ``docs_dir`` into ``site_dir``; ``BuildError`` on failure."""
     env = dict(os.environ, PAPERS_DOCS_DIR=str(docs_dir.resolve()))
     if epoch is not None:
@@ -82,11 +87,7 @@ def run_mkdocs(config: Path, docs_dir: Path, site_dir: Path, epoch: int | None) 
         "--site-dir",
         str(site_dir.resolve()),
     ]
-    result = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
-    if result.returncode != 0:
-        lines = (result.stderr or result.stdout).strip().splitlines()
-        detail = " | ".join(lines[-5:]) if lines else f"exit code {result.returncode}"
-        raise BuildError(f"mkdocs build failed: {detail}")
+    run_child("mkdocs build", command, env, timings)
 
 
 def _work_folder(target: Path) -> Path:
@@ -106,21 +107,28 @@ def _newest_epoch(corpus: Corpus) -> int:
 def run_build(content: Path, docs_dir: Path, config: Path, site_dir: Path | None = None) -> Summary:
     """Generate ``docs_dir`` from ``content`` and, with ``site_dir``, build the site."""
     started = time.perf_counter()
+    timings: list[StepTiming] = []
     with _sigterm_as_interrupt():
-        settings = load_settings(config)
-        corpus = read_corpus(content)
-        writer = render_site(corpus, settings)
+        with timed("read", timings):
+            settings = load_settings(config)
+            corpus = read_corpus(content)
+        with timed("render", timings):
+            writer = render_site(corpus, settings)
         # Each new tree is made beside the one it replaces, so the swap is a rename on one
         # file system.
         works = [_work_folder(docs_dir)]
         try:
             new_docs = works[0] / "docs"
-            writer.write_to(new_docs)
+            with timed("write", timings):
+                writer.write_to(new_docs)
             if site_dir is not None:
                 works.append(_work_folder(site_dir))
                 new_site = works[1] / "site"
-                run_mkdocs(config, new_docs, new_site, _newest_epoch(corpus))
-            with _signals_blocked():
+                run_mkdocs(config, new_docs, new_site, _newest_epoch(corpus), timings)
+                with timed("compact", timings):
+                    compact_site(new_site)
+                index_site(new_site, timings)
+            with _signals_blocked(), timed("swap", timings):
                 _swap(new_docs, docs_dir)
                 if site_dir is not None:
                     _swap(new_site, site_dir)
@@ -129,4 +137,5 @@ def run_build(content: Path, docs_dir: Path, config: Path, site_dir: Path | None
                 shutil.rmtree(work, ignore_errors=True)
     corpus.summary.site_built = site_dir is not None
     corpus.summary.seconds = time.perf_counter() - started
+    corpus.summary.steps = timings
     return corpus.summary

@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
+from dataclasses import asdict
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from generator.errors import BuildError, InputError
+
+if TYPE_CHECKING:
+    from generator.generate import Summary
 
 
 def _add_build_options(parser: argparse.ArgumentParser) -> None:
@@ -17,6 +23,18 @@ def _add_build_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--config", type=Path, default=Path("mkdocs.yml"), help="the MkDocs configuration"
     )
+    parser.add_argument(
+        "--timings",
+        type=Path,
+        metavar="FILE",
+        help="write each step's wall time and peak memory to FILE as JSON (for benchmarks)",
+    )
+
+
+def _write_timings(path: Path, summary: Summary) -> None:
+    steps = [asdict(step) for step in summary.steps]
+    data = {"steps": steps, "seconds": summary.seconds}
+    path.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -48,6 +66,8 @@ def main(argv: list[str] | None = None) -> int:
             for warning in summary.warnings:
                 print(warning, file=sys.stderr)
             print(summary.describe())
+            if args.timings:
+                _write_timings(args.timings, summary)
             return 0
         return int(args.run(args))
     except (InputError, BuildError) as exc:

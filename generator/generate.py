@@ -16,6 +16,7 @@ from generator.feeds import FeedSpec, render_atom, render_json_feed, render_rss
 from generator.merge import merge_papers
 from generator.model import Paper, RawPaper
 from generator.pages import PageRenderer, TagInfo
+from generator.process import StepTiming
 from generator.readers import input_files, read_file
 from generator.settings import Settings
 from generator.tagging import assign_tags, load_tag_rules
@@ -41,6 +42,8 @@ class Summary:
     warnings: list[Warning_] = field(default_factory=list)
     seconds: float = 0.0
     site_built: bool = False
+    steps: list[StepTiming] = field(default_factory=list)
+    """Wall time and peak memory of each build step, in order."""
 
     def describe(self) -> str:
         return (
