@@ -15,7 +15,8 @@ from generator.errors import InputError, Warning_
 from generator.feeds import FeedSpec, render_atom, render_json_feed, render_rss
 from generator.merge import merge_papers
 from generator.model import Paper, RawPaper
-from generator.pages import PageRenderer, TagInfo
+from generator.pages import Month, PageRenderer, TagInfo
+from generator.paginate import page_source, paginate
 from generator.process import StepTiming
 from generator.readers import input_files, read_file
 from generator.settings import Settings
@@ -130,10 +131,6 @@ def read_corpus(content: Path) -> Corpus:
     return Corpus(merged.papers, days, tags, last_fetch, summary)
 
 
-def _by_first_day(papers: tuple[Paper, ...]) -> list[tuple[date, list[Paper]]]:
-    return [(day, list(group)) for day, group in groupby(papers, key=lambda p: p.first_day)]
-
-
 def _home_days(days: dict[date, list[Paper]], count: int) -> list[tuple[date, list[Paper]]]:
     """The newest ``count`` days with papers, and any newer empty days above them."""
     shown: list[tuple[date, list[Paper]]] = []
@@ -148,20 +145,55 @@ def render_site(corpus: Corpus, settings: Settings) -> Writer:
     """Every generated file (Markdown pages and feeds), by path under ``docs/``."""
     writer = Writer()
     renderer = PageRenderer(settings, [tag.rule for tag in corpus.tags])
-    tag_titles = renderer.tag_titles
+    years = _archive_years(corpus.days, settings)
     listed = [day for day, papers in corpus.days.items() if papers]
-    newest = corpus.newest_day
     writer.add(
         "index.md",
         renderer.home(
             _home_days(corpus.days, settings.home_days),
-            newest,
+            corpus.newest_day,
             len(corpus.papers),
             len(listed),
             corpus.tags,
             corpus.last_fetch,
+            years,
         ),
     )
+    _add_day_pages(writer, renderer, corpus, years)
+    for tag in corpus.tags:
+        for page in paginate(tag.papers, settings.tag_page_size, f"tags/{tag.rule.slug}/"):
+            writer.add(page_source(page.base, page.number), renderer.tag(tag, page))
+    writer.add("tags/index.md", renderer.tag_index(corpus.tags))
+    writer.add("feeds.md", renderer.feeds(corpus.tags))
+    for paper in corpus.papers:
+        writer.add(f"papers/{paper.id}.md", renderer.paper(paper))
+    _add_feeds(writer, corpus, settings, renderer.tag_titles)
+    corpus.summary.pages_written = sum(1 for path in writer.files if path.parts[0] == "papers")
+    return writer
+
+
+def _archive_years(days: dict[date, list[Paper]], settings: Settings) -> list[int]:
+    """The years with a page of their own (newest first), or none while ``/days/`` holds
+    every day (``Settings.days_per_archive``)."""
+    if len(days) <= settings.days_per_archive:
+        return []
+    return sorted({day.year for day in days}, reverse=True)
+
+
+def _months(days: list[date], counts: dict[date, list[Paper]]) -> list[Month]:
+    """``days`` grouped by month, newest first, each day with its paper count."""
+    ordered = sorted(days, reverse=True)
+    return [
+        (month, [(d, len(counts[d])) for d in group])
+        for month, group in groupby(ordered, key=lambda d: d.replace(day=1))
+    ]
+
+
+def _add_day_pages(
+    writer: Writer, renderer: PageRenderer, corpus: Corpus, years: list[int]
+) -> None:
+    """A page per day (with previous / next), and the archive: ``/days/`` alone, or
+    ``/days/`` listing the years and a page per year."""
     all_days = list(corpus.days)
     for index, day in enumerate(all_days):
         previous = all_days[index - 1] if index > 0 else None
@@ -169,17 +201,25 @@ def render_site(corpus: Corpus, settings: Settings) -> Writer:
         writer.add(
             f"days/{day.isoformat()}.md", renderer.day(day, corpus.days[day], previous, following)
         )
-    months = [
-        (month, [(d, len(corpus.days[d])) for d in group])
-        for month, group in groupby(sorted(all_days, reverse=True), key=lambda d: d.replace(day=1))
-    ]
-    writer.add("days/index.md", renderer.day_index(months))
-    for tag in corpus.tags:
-        writer.add(f"tags/{tag.rule.slug}/index.md", renderer.tag(tag, _by_first_day(tag.papers)))
-    writer.add("tags/index.md", renderer.tag_index(corpus.tags))
-    writer.add("feeds.md", renderer.feeds(corpus.tags))
-    for paper in corpus.papers:
-        writer.add(f"papers/{paper.id}.md", renderer.paper(paper))
+    if not years:
+        writer.add("days/index.md", renderer.day_index(_months(all_days, corpus.days), None))
+        return
+    summaries = []
+    for year in years:
+        in_year = [d for d in all_days if d.year == year]
+        papers = sum(len(corpus.days[d]) for d in in_year)
+        summaries.append((year, len(in_year), papers))
+        writer.add(
+            f"days/{year}/index.md",
+            renderer.year_index(year, _months(in_year, corpus.days), years),
+        )
+    writer.add("days/index.md", renderer.day_index([], summaries))
+
+
+def _add_feeds(
+    writer: Writer, corpus: Corpus, settings: Settings, tag_titles: dict[str, str]
+) -> None:
+    newest = corpus.newest_day
     specs = [FeedSpec(settings.site_name, settings.site_description, "", "", tuple(corpus.papers))]
     specs += [
         FeedSpec(
@@ -196,5 +236,3 @@ def render_site(corpus: Corpus, settings: Settings) -> Writer:
         writer.add(spec.path + "rss.xml", render_rss(settings, spec, tag_titles, newest))
     writer.add("feed.json", render_json_feed(settings, specs[0], tag_titles))
     corpus.summary.feeds = 2 * len(specs) + 1
-    corpus.summary.pages_written = sum(1 for path in writer.files if path.parts[0] == "papers")
-    return writer

@@ -14,11 +14,13 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
+from itertools import groupby
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
 from generator.model import LINK_KINDS, Paper
+from generator.paginate import Page
 from generator.settings import Settings
 from generator.tagging import TagRule
 
@@ -62,6 +64,10 @@ def _environment() -> Environment:
 _ENV = _environment()
 
 
+#: A month (its first day) and its days, newest first, each with its paper count.
+Month = tuple[date, list[tuple[date, int]]]
+
+
 @dataclass(frozen=True)
 class TagInfo:
     """A tag as the pages show it: its rule and its papers, newest first."""
@@ -99,6 +105,18 @@ def _short_label(url: str) -> str:
     return bare if len(bare) <= 40 else bare[:39] + "…"
 
 
+def _window(current: int, count: int, around: int = 2) -> list[int | None]:
+    """Page numbers a pager shows: the first, the last and ``around`` either side of the
+    current one; ``None`` stands for a gap."""
+    shown = sorted({1, count, *range(max(1, current - around), min(count, current + around) + 1)})
+    numbers: list[int | None] = []
+    for number in shown:
+        if numbers and number - (numbers[-1] or 0) > 1:
+            numbers.append(None)
+        numbers.append(number)
+    return numbers
+
+
 class PageRenderer:
     """Renders each page's Markdown; holds what every page needs (settings, tag titles)."""
 
@@ -123,6 +141,7 @@ class PageRenderer:
         day_count: int,
         tags: list[TagInfo],
         last_fetch: datetime | None,
+        years: list[int],
     ) -> str:
         return self._render(
             "home.md.j2",
@@ -133,6 +152,7 @@ class PageRenderer:
             day_count=day_count,
             tags=tags,
             last_fetch=last_fetch,
+            years=years,
         )
 
     def day(
@@ -142,11 +162,23 @@ class PageRenderer:
             "day.md.j2", 2, day=day, papers=papers, previous=previous, following=following
         )
 
-    def day_index(self, months: list[tuple[date, list[tuple[date, int]]]]) -> str:
-        return self._render("days.md.j2", 1, months=months)
+    def day_index(
+        self, months: list[Month], years: list[tuple[int, int, int]] | None
+    ) -> str:
+        """``/days/``: every day by month, or (``years`` given as (year, days, papers)) the
+        list of year pages."""
+        return self._render("days.md.j2", 1, months=months, years=years)
 
-    def tag(self, tag: TagInfo, by_day: list[tuple[date, list[Paper]]]) -> str:
-        return self._render("tag.md.j2", 2, tag=tag, by_day=by_day)
+    def year_index(self, year: int, months: list[Month], years: list[int]) -> str:
+        return self._render("year.md.j2", 2, year=year, months=months, years=years)
+
+    def tag(self, tag: TagInfo, page: Page[Paper]) -> str:
+        """One page of a tag's listing, its papers grouped by first-featured day."""
+        by_day = [(d, list(group)) for d, group in groupby(page.items, key=lambda p: p.first_day)]
+        numbers = _window(page.number, page.count)
+        return self._render(
+            "tag.md.j2", page.depth, tag=tag, page=page, by_day=by_day, numbers=numbers
+        )
 
     def tag_index(self, tags: list[TagInfo]) -> str:
         return self._render("tags.md.j2", 1, tags=tags)

@@ -31,6 +31,11 @@ class Settings:
     """How many of the newest days the home page lists in full."""
     author: str = "Trending AI Papers"
     """Feed-level author name (the W3C validator wants one on Atom feeds)."""
+    tag_page_size: int = 50
+    """Papers per page of a tag's listing: ``tags/<slug>/``, then ``tags/<slug>/page/2/``…"""
+    days_per_archive: int = 366
+    """Up to this many days, ``/days/`` lists every day; past it, ``/days/`` lists the years
+    and each year has its own page, ``/days/<year>/``, so no archive page grows unbounded."""
 
     @property
     def host(self) -> str:
@@ -86,4 +91,8 @@ def load_settings(config_file: Path) -> Settings:
         raise InputError(config_file.name, None, "site_url must be an absolute http(s) URL")
     if "site_url" in values and not values["site_url"].endswith("/"):
         values["site_url"] += "/"
+    for key in ("feed_size", "home_days", "tag_page_size", "days_per_archive"):
+        if key in values and (not isinstance(values[key], int) or values[key] < 1):
+            message = f"extra.papers.{key} must be a whole number ≥ 1"
+            raise InputError(config_file.name, None, message)
     return Settings(**values)

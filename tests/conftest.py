@@ -38,8 +38,7 @@ theme:
   name: material
   custom_dir: {overrides}
   font: false
-plugins:
-  - search
+plugins: []
 extra:
   papers:
     feed_size: 50

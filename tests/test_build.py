@@ -97,8 +97,19 @@ def test_two_builds_give_identical_docs_feeds_and_ids(shipped_site, tmp_path):
     second = {e.id for e in read_feed(tmp_path / "site/atom.xml").entries}
     assert first == second
     site_a, site_b = tree_bytes(project / "site"), tree_bytes(tmp_path / "site")
-    assert sorted(site_a) == sorted(site_b)
-    assert [n for n in site_a if site_a[n] != site_b[n]] == []
+    # Pagefind writes its filter and metadata indexes in no fixed order (upstream: "other
+    # files will still change, such as the filter/metadata indexes"); everything else,
+    # including the per-page fragments that make up the bulk of the index, is byte-identical.
+    varying = ("pagefind/filter/", "pagefind/pagefind.", "pagefind/pagefind-entry.json")
+
+    def stable(tree: dict[str, bytes]) -> dict[str, bytes]:
+        return {
+            n: b for n, b in tree.items() if not n.startswith(varying) or n.endswith(".js")
+        }
+
+    assert sorted(stable(site_a)) == sorted(stable(site_b))
+    assert [n for n in stable(site_a) if site_a[n] != site_b[n]] == []
+    assert len([n for n in site_a if n.startswith("pagefind/fragment/")]) == 89
 
 
 def test_cli_prints_one_line_error_and_exits_1(tmp_path):

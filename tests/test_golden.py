@@ -22,6 +22,8 @@ site_description: A fixture site.
 extra:
   papers:
     feed_size: 3
+    tag_page_size: 1     # small, so that tag pages paginate
+    days_per_archive: 2  # small, so that the day archive splits by year
 """
 
 

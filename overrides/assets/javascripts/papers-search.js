@@ -1,0 +1,186 @@
+/* Search of the paper pages with Pagefind (generator/search_index.py builds the index).
+ *
+ * Drives the markup of partials/papers-search.html, which reuses Material's search classes.
+ * Nothing of the index is fetched until the reader starts a search: Pagefind's library
+ * loads on the first keystroke (or tag choice), then only the index chunks a query needs.
+ * Paper text reaches the page as text only (textContent); Pagefind's excerpts are rebuilt
+ * node by node, keeping nothing but their <mark> highlights.
+ */
+(() => {
+  "use strict";
+  const root = document.querySelector("[data-papers-search]");
+  const toggle = document.getElementById("__search");
+  if (!root || !toggle) return;
+  const input = root.querySelector("[data-papers-search-query]");
+  const form = input.form;
+  const status = root.querySelector("[data-papers-search-status]");
+  const controls = root.querySelector("[data-papers-search-controls]");
+  const tagSelect = root.querySelector("[data-papers-search-tag]");
+  const sortSelect = root.querySelector("[data-papers-search-sort]");
+  const list = root.querySelector("[data-papers-search-results]");
+  const more = root.querySelector("[data-papers-search-more]");
+  const PAGE = 10;
+
+  const config = JSON.parse(document.getElementById("__config").textContent);
+  const base = new URL(config.base.replace(/\/?$/, "/"), location.href);
+  let pagefind = null;
+  let loading = null;
+  let results = [];
+  let shown = 0;
+  let generation = 0;
+
+  function load() {
+    if (!loading) {
+      loading = import(new URL("pagefind/pagefind.js", base).href).then(async (module) => {
+        await module.options({ baseUrl: base.pathname, excerptLength: 24 });
+        await module.init();
+        pagefind = module;
+        fillTags(await module.filters());
+        controls.hidden = false;
+        return module;
+      });
+      loading.catch(() => {
+        loading = null;
+        status.textContent = "Search is not available right now.";
+      });
+    }
+    return loading;
+  }
+
+  function fillTags(filters) {
+    const counts = (filters && filters.tag) || {};
+    for (const name of Object.keys(counts).sort((a, b) => a.localeCompare(b))) {
+      const option = document.createElement("option");
+      option.value = name;
+      option.textContent = `${name} (${counts[name]})`;
+      tagSelect.append(option);
+    }
+  }
+
+  function setOpen(open) {
+    if (toggle.checked !== open) {
+      toggle.checked = open;
+      toggle.dispatchEvent(new Event("change"));
+    }
+    if (open) input.focus();
+  }
+
+  /* Pagefind excerpts are HTML with <mark>; keep the text and the marks, nothing else. */
+  function excerpt(html) {
+    const parsed = new DOMParser().parseFromString(`<p>${html}</p>`, "text/html");
+    const out = document.createElement("p");
+    out.className = "papers-result__excerpt";
+    for (const node of parsed.body.firstChild.childNodes) {
+      if (node.nodeName === "MARK") {
+        const mark = document.createElement("mark");
+        mark.textContent = node.textContent;
+        out.append(mark);
+      } else {
+        out.append(document.createTextNode(node.textContent));
+      }
+    }
+    return out;
+  }
+
+  function item(data) {
+    const li = document.createElement("li");
+    li.className = "md-search-result__item";
+    const link = document.createElement("a");
+    link.className = "md-search-result__link papers-result";
+    link.href = data.url;
+    const article = document.createElement("article");
+    article.className = "md-search-result__article md-typeset";
+    const title = document.createElement("h2");
+    title.className = "papers-result__title";
+    title.textContent = data.meta.title || data.url;
+    const meta = document.createElement("p");
+    meta.className = "papers-result__meta";
+    const tags = (data.filters && data.filters.tag) || [];
+    meta.textContent = [data.meta.day, ...tags].filter(Boolean).join(" · ");
+    article.append(title, meta, excerpt(data.excerpt || ""));
+    link.append(article);
+    li.append(link);
+    return li;
+  }
+
+  async function showMore(current) {
+    const next = results.slice(shown, shown + PAGE);
+    shown += next.length;
+    const data = await Promise.all(next.map((r) => r.data()));
+    if (current !== generation) return;
+    for (const d of data) list.append(item(d));
+    more.hidden = shown >= results.length;
+  }
+
+  async function search() {
+    const current = ++generation;
+    const term = input.value.trim();
+    const tag = tagSelect.value;
+    if (!term && !tag) {
+      list.replaceChildren();
+      more.hidden = true;
+      status.textContent = "Type to search every paper";
+      return;
+    }
+    status.textContent = "Searching…";
+    const module = pagefind || (await load());
+    const options = {};
+    if (tag) options.filters = { tag };
+    if (sortSelect.value === "day") options.sort = { day: "desc" };
+    const found = await module.debouncedSearch(term || null, options, 120);
+    if (found === null || current !== generation) return; // a newer keystroke took over
+    results = found.results;
+    shown = 0;
+    list.replaceChildren();
+    const n = results.length;
+    status.textContent = n === 0 ? "No matching papers" : `${n} matching paper${n === 1 ? "" : "s"}`;
+    await showMore(current);
+  }
+
+  input.addEventListener("input", search);
+  tagSelect.addEventListener("change", search);
+  sortSelect.addEventListener("change", search);
+  more.addEventListener("click", () => showMore(generation));
+  input.addEventListener("focus", () => setOpen(true));
+  toggle.addEventListener("change", () => {
+    if (toggle.checked) input.focus();
+  });
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const first = list.querySelector("a");
+    if (first) location.href = first.href;
+  });
+  form.addEventListener("reset", () => {
+    setTimeout(search); // after the browser has cleared the field
+  });
+
+  /* Material's shortcuts: "/" or "s" opens search, Escape closes it, arrows walk results. */
+  document.addEventListener("keydown", (event) => {
+    if (event.ctrlKey || event.metaKey || event.altKey) return;
+    const target = event.target;
+    const typing =
+      target instanceof HTMLElement &&
+      (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName));
+    if (!toggle.checked) {
+      if (!typing && (event.key === "/" || event.key === "s" || event.key === "S")) {
+        event.preventDefault();
+        setOpen(true);
+      }
+      return;
+    }
+    if (event.key === "Escape") {
+      event.preventDefault();
+      setOpen(false);
+      input.blur();
+    } else if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+      const links = [...list.querySelectorAll("a")];
+      if (!links.length) return;
+      event.preventDefault();
+      const at = links.indexOf(document.activeElement);
+      const step = event.key === "ArrowDown" ? 1 : -1;
+      const next = at === -1 ? (step > 0 ? 0 : links.length - 1) : at + step;
+      if (next < 0) input.focus();
+      else links[Math.min(next, links.length - 1)].focus();
+    }
+  });
+})();
