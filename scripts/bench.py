@@ -1,87 +1,257 @@
-"""Benchmark `papers build` and `papers generate`: wall time and peak memory, printed.
+"""Benchmark `papers generate` and `papers build`: time and memory per step, and the site.
 
-    .venv/bin/python scripts/bench.py [--runs 3] [--days N]
+    .venv/bin/python scripts/bench.py                         # shipped content/, 3 runs
+    .venv/bin/python scripts/bench.py --papers 30000 --runs 1  # a synthetic corpus
+    options: --seed S, --only build, --keep DIR (keep corpus, docs/, site/),
+             --json FILE (every figure, and each run's raw numbers)
 
-By default it measures the shipped content/. With --days N it first writes a synthetic
-corpus of N days (the seed's 89 papers per day, titles made unique) to a temporary
-folder, to see how the build scales. Peak memory is the largest resident set of any
-process of the run (the generator or MkDocs), from getrusage(RUSAGE_CHILDREN) in a fresh
-wrapper process per run.
+Each run starts from empty docs/ and site/ folders (as a fresh checkout does) and runs in
+a fresh wrapper process, which gives the wall time of the whole command and its peak
+memory: the largest resident set of any one process of it (generator, MkDocs, Pagefind),
+from getrusage(RUSAGE_CHILDREN). When the generator has `--timings FILE`, each step (read,
+render, write, mkdocs, pagefind, swap, ...) is listed with its wall time and the peak
+memory of the process that ran it: for in-process steps the generator's peak so far.
+"start-up" is the wall time outside the steps (interpreter start, imports, exit).
+Tables give the median over the runs, with min–max when there are several.
+
+--papers N writes a synthetic corpus of N papers first (scripts/corpus.py: curated YAML
+days of 30–90 papers going back from 2025-06-06, deterministic for a given --seed).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
+import re
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
-from datetime import date, timedelta
+import time
 from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from corpus import write_corpus
 
 ROOT = Path(__file__).resolve().parent.parent
+PAPERS = [sys.executable, "-m", "generator"]
 
 _WRAPPER = """
 import json, resource, subprocess, sys, time
 start = time.perf_counter()
-subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL)
+done = subprocess.run(sys.argv[1:], capture_output=True, text=True)
 seconds = time.perf_counter() - start
 peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-print(json.dumps({"seconds": seconds, "peak_mib": peak_kib / 1024}))
+print(json.dumps({"seconds": seconds, "peak_mib": peak_kib / 1024, "code": done.returncode,
+                  "stdout": done.stdout, "stderr": done.stderr}))
 """
 
-
-def synthetic_content(folder: Path, days: int) -> Path:
-    content = folder / "content"
-    content.mkdir(parents=True)
-    shutil.copy(ROOT / "content" / "tags.yaml", content / "tags.yaml")
-    seed = (ROOT / "content" / "2025-06-06-hf-trending.txt").read_text(encoding="utf-8")
-    _, _, body = seed.partition("Jun 6\n")
-    paragraphs = body.strip().split("\n\n")
-    start = date(2025, 6, 6)
-    for n in range(days):
-        day = start - timedelta(days=n)
-        out = [f"{day.isoformat()}"]
-        for i in range(0, len(paragraphs), 2):
-            out += [f"{paragraphs[i]} (day {n})", paragraphs[i + 1]]
-        (content / f"{day.isoformat()}.txt").write_text("\n\n".join(out) + "\n", encoding="utf-8")
-    return content
+Run = dict[str, Any]
 
 
-def measure(command: list[str]) -> dict[str, float]:
-    result = subprocess.run(
-        [sys.executable, "-c", _WRAPPER, *command], capture_output=True, text=True, check=True
+def has_timings() -> bool:
+    """Whether this generator has `--timings FILE` (it writes per-step figures)."""
+    help_text = subprocess.run(
+        [*PAPERS, "build", "--help"], capture_output=True, text=True, check=True, cwd=ROOT
+    ).stdout
+    return "--timings" in help_text
+
+
+def read_timings(path: Path) -> dict[str, Any]:
+    """The generator's --timings file: {"steps": [{"step", "seconds", "peak_mib"}], "seconds"}."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    steps = [
+        {"step": str(s["step"]), "seconds": float(s["seconds"]), "peak_mib": float(s["peak_mib"])}
+        for s in data["steps"]
+    ]
+    return {"steps": steps, "seconds": float(data["seconds"])}
+
+
+def measure(command: list[str], timings: Path | None) -> Run:
+    """One run of `command` in a fresh wrapper; exits with its output if it fails."""
+    if timings is not None:
+        command = [*command, "--timings", str(timings)]
+    wrapper = subprocess.run(
+        [sys.executable, "-c", _WRAPPER, *command],
+        capture_output=True, text=True, check=True, cwd=ROOT,
     )
-    return json.loads(result.stdout)
+    run: Run = json.loads(wrapper.stdout)
+    if run["code"] != 0:
+        sys.exit(f"bench: {' '.join(command)} failed ({run['code']}):\n{run['stderr']}")
+    run["summary"] = run.pop("stdout").strip().splitlines()[-1:]
+    del run["stderr"], run["code"]
+    if timings is not None:
+        inner = read_timings(timings)
+        run.update(steps=inner["steps"], inner_seconds=inner["seconds"])
+    return run
+
+
+def site_figures(site: Path, papers: int | None) -> dict[str, Any]:
+    """Size, files, HTML pages, largest page and sizes by top folder of a built site."""
+    total = files = pages = 0
+    largest = ("", 0)
+    folders: dict[str, list[int]] = {}
+    kinds: dict[str, int] = {}
+    for folder, _, names in os.walk(site):
+        rel = Path(folder).relative_to(site)
+        top = f"{rel.parts[0]}/" if rel.parts else "(top-level files)"
+        for name in names:
+            size = (Path(folder) / name).stat().st_size
+            total, files = total + size, files + 1
+            entry = folders.setdefault(top, [0, 0])
+            entry[0] += size
+            entry[1] += 1
+            kind = Path(name).suffix or "(none)"
+            kinds[kind] = kinds.get(kind, 0) + size
+            if name.endswith(".html"):
+                pages += 1
+                if size > largest[1]:
+                    largest = (str(rel / name), size)
+    return {
+        "bytes": total,
+        "files": files,
+        "html_pages": pages,
+        "largest_page": {"path": largest[0], "bytes": largest[1]},
+        "bytes_per_paper": total / papers if papers else None,
+        "folders": {
+            k: {"bytes": v[0], "files": v[1]}
+            for k, v in sorted(folders.items(), key=lambda kv: -kv[1][0])
+        },
+        "kinds": dict(sorted(kinds.items(), key=lambda kv: -kv[1])),
+    }
+
+
+def spread(values: list[float], digits: int = 2) -> str:
+    """'median (min–max)', or just the value for one run."""
+    text = f"{statistics.median(values):.{digits}f}"
+    if len(values) > 1:
+        text += f" ({min(values):.{digits}f}–{max(values):.{digits}f})"
+    return text
+
+
+def size(count: float) -> str:
+    for unit in ("B", "KiB", "MiB"):
+        if count < 1024:
+            return f"{count:.0f} {unit}" if unit == "B" else f"{count:.1f} {unit}"
+        count /= 1024
+    return f"{count:.2f} GiB"
+
+
+def step_rows(runs: list[Run]) -> list[tuple[str, list[float], list[float]]]:
+    """(name, seconds per run, peak MiB per run) per step, in the order of the first run,
+    then start-up: the whole command's wall time less the steps."""
+    if "steps" not in runs[0]:
+        return []
+    names = list(dict.fromkeys(s["step"] for run in runs for s in run["steps"]))
+    rows = []
+    for name in names:
+        found = [s for run in runs for s in run["steps"] if s["step"] == name]
+        rows.append((name, [s["seconds"] for s in found], [s["peak_mib"] for s in found]))
+    outside = [run["seconds"] - sum(s["seconds"] for s in run["steps"]) for run in runs]
+    rows.append(("start-up", outside, []))
+    return rows
+
+
+def print_command(command: str, runs: list[Run]) -> None:
+    secs, peaks = [r["seconds"] for r in runs], [r["peak_mib"] for r in runs]
+    print(f"papers {command:<12} {spread(secs):>22} s {spread(peaks, 1):>24} MiB")
+    for name, step_secs, step_peaks in step_rows(runs):
+        peak = f"{spread(step_peaks, 1):>24} MiB" if step_peaks else ""
+        print(f"  {name:<17} {spread(step_secs):>22} s {peak}")
+
+
+def print_site(fig: dict[str, Any]) -> None:
+    per_paper = f", {size(fig['bytes_per_paper'])} per paper" if fig["bytes_per_paper"] else ""
+    print(
+        f"\nsite: {size(fig['bytes'])} in {fig['files']:,} files, "
+        f"{fig['html_pages']:,} HTML pages{per_paper}"
+    )
+    page = fig["largest_page"]
+    print(f"largest page: {page['path']} ({size(page['bytes'])})")
+    for name, entry in fig["folders"].items():
+        share = 100 * entry["bytes"] / fig["bytes"] if fig["bytes"] else 0
+        print(f"  {name:<20} {size(entry['bytes']):>11} {share:5.1f} %  {entry['files']:>8,} files")
+    kinds = list(fig["kinds"].items())
+    other = sum(b for _, b in kinds[5:])
+    shown = ", ".join(f"{kind} {size(count)}" for kind, count in kinds[:5])
+    print(f"by kind: {shown}, other {size(other)}")
+
+
+def paper_count(runs: list[Run]) -> int | None:
+    """Paper pages, from the generator's summary line ('..., 89 paper pages, ...')."""
+    found = re.search(r"(\d+) paper pages", " ".join(runs[-1]["summary"]))
+    return int(found.group(1)) if found else None
+
+
+def bench(args: argparse.Namespace, work: Path) -> dict[str, Any]:
+    if args.papers:
+        started = time.perf_counter()
+        content = write_corpus(work, args.papers, seed=args.seed)
+        days = len(list(content.glob("*.yaml"))) - 1  # less tags.yaml
+        label = (
+            f"{args.papers:,} synthetic papers, {days} days, seed {args.seed} "
+            f"(written in {time.perf_counter() - started:.1f} s)"
+        )
+    else:
+        content, label = ROOT / "content", "shipped content/"
+    runs = args.runs
+    timed = has_timings()
+    print(f"corpus: {label}; {runs} run(s) each; median (min–max) where several")
+    if not timed:
+        print("(this generator has no --timings: whole commands only)")
+    print(f"{'':19} {'wall time':>22}   {'peak memory':>24}")
+    result: dict[str, Any] = {"corpus": label, "papers": args.papers, "runs": runs, "commands": {}}
+    docs, site = work / "docs", work / "site"
+    for command in args.only or ("generate", "build"):
+        argv = [*PAPERS, command, "--content", str(content), "--docs-dir", str(docs),
+                "--config", str(ROOT / "mkdocs.yml")]
+        if command == "build":
+            argv += ["--site-dir", str(site)]
+        measured = []
+        for n in range(runs):
+            shutil.rmtree(docs, ignore_errors=True)
+            shutil.rmtree(site, ignore_errors=True)
+            timings = work / f"timings-{command}-{n}.json" if timed else None
+            measured.append(measure(argv, timings))
+        print_command(command, measured)
+        result["commands"][command] = measured
+    last = measured[-1]["summary"]
+    if last:
+        print(f"\nlast summary: {last[0]}")
+    if site.is_dir():
+        result["site"] = site_figures(site, paper_count(measured) or args.papers)
+        print_site(result["site"])
+    return result
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--days", type=int, default=0, help="synthetic days instead of content/")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--papers", type=int, default=0, help="synthetic corpus of N papers")
+    parser.add_argument("--seed", type=int, default=0, help="seed of the synthetic corpus")
+    parser.add_argument("--runs", type=int, default=3, help="runs per command (default 3)")
+    parser.add_argument("--only", choices=("generate", "build"), action="append",
+                        help="measure only this command (repeatable)")
+    parser.add_argument("--keep", type=Path, metavar="DIR",
+                        help="work in DIR (new or empty) and keep corpus, docs/ and site/")
+    parser.add_argument("--json", type=Path, metavar="FILE", help="write the figures as JSON")
     args = parser.parse_args()
-    papers = [sys.executable, "-m", "generator"]
-    with tempfile.TemporaryDirectory() as tmp:
-        work = Path(tmp)
-        content = synthetic_content(work, args.days) if args.days else ROOT / "content"
-        label = f"{args.days} synthetic days" if args.days else "shipped content/"
-        print(f"corpus: {label}; {args.runs} runs each; median (min–max)")
-        for step in ("generate", "build"):
-            command = [
-                *papers, step, "--content", str(content), "--docs-dir", str(work / "docs"),
-                "--config", str(ROOT / "mkdocs.yml"),
-            ]
-            if step == "build":
-                command += ["--site-dir", str(work / "site")]
-            runs = [measure(command) for _ in range(args.runs)]
-            secs = [r["seconds"] for r in runs]
-            peak = max(r["peak_mib"] for r in runs)
-            print(
-                f"papers {step:8} wall {statistics.median(secs):6.2f} s "
-                f"({min(secs):.2f}–{max(secs):.2f})   peak memory {peak:6.1f} MiB"
-            )
+    if args.runs < 1 or args.papers < 0:
+        parser.error("--runs must be at least 1 and --papers not negative")
+    if args.keep is not None:
+        if args.keep.exists() and any(args.keep.iterdir()):
+            parser.error(f"--keep {args.keep}: not empty")
+        args.keep.mkdir(parents=True, exist_ok=True)
+        result = bench(args, args.keep.resolve())
+    else:
+        with tempfile.TemporaryDirectory(prefix="papers-bench-") as tmp:
+            result = bench(args, Path(tmp))
+    if args.json:
+        args.json.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":

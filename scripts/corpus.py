@@ -68,7 +68,7 @@ def seed_papers(path: Path = SEED_FILE) -> list[tuple[str, str]]:
 
 
 def _author_pool(rng: random.Random, size: int = 3000) -> list[str]:
-    pool = set()
+    pool: set[str] = set()
     while len(pool) < size:
         middle = f" {rng.choice('ABCDEFGHJKLMNPRSTW')}." if rng.random() < 0.2 else ""
         pool.add(f"{rng.choice(_FIRST)}{middle} {rng.choice(_LAST)}")
@@ -96,9 +96,10 @@ def write_corpus(folder: Path, papers: int, seed: int = 0) -> Path:
     heads = [t.split(":", 1)[0].split()[0] for t, _ in seeds if ":" in t]
     tails = [t.split(":", 1)[1].strip() if ":" in t else t for t, _ in seeds]
     sentences = [s for _, a in seeds for s in re.split(r"(?<=\.) ", a) if 40 < len(s) < 240]
+    sentences += _EXTRA
     authors = _author_pool(rng)
     rng.shuffle(authors)  # Zipf-like: a few authors on many papers, most on a few
-    weights = list(accumulate(1 / (rank + 10) for rank in range(len(authors))))
+    weights = list(accumulate(1 / (rank + 100) for rank in range(len(authors))))
     used_ids: set[str] = set()
     number = 0
     for offset, size in enumerate(_day_sizes(papers, rng)):
@@ -108,12 +109,13 @@ def write_corpus(folder: Path, papers: int, seed: int = 0) -> Path:
             number += 1
             tail = rng.choice(tails)
             if rng.random() < 0.3:
-                tail = f"{tail} and {rng.choice(tails)[:1].lower()}{rng.choice(tails)[1:]}"
+                other = rng.choice(tails)
+                tail = f"{tail} and {other[:1].lower()}{other[1:]}"
             name = f"{rng.choice(heads)}-{number}"
             title = f"{name}: {tail}"
             abstract = rng.choice(seeds)[1]
             if rng.random() < 0.5:
-                abstract += " " + rng.choice(sentences + list(_EXTRA))
+                abstract += " " + rng.choice(sentences)
             while True:
                 arxiv = f"{day:%y%m}.{rng.randrange(1, 30000):05d}"
                 if arxiv not in used_ids:
@@ -130,7 +132,8 @@ def write_corpus(folder: Path, papers: int, seed: int = 0) -> Path:
             ]
             if rng.random() < 0.4:
                 user = re.sub(r"[^a-z0-9]+", "", names[0].lower()) or "lab"
-                lines.append(f"    links: {{code: https://github.com/{user}/{name.lower()}}}")
+                repo = re.sub(r"[^a-z0-9-]+", "", name.lower())
+                lines.append(f'    links: {{code: "https://github.com/{user}/{repo}"}}')
             if rng.random() < 0.3:
                 cats = rng.sample(_CATEGORIES, rng.randint(1, 3))
                 lines.append(f"    categories: [{', '.join(cats)}]")
