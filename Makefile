@@ -24,12 +24,12 @@ generate: $(STAMP)
 	$(BIN)/papers generate
 
 test: $(STAMP) $(NODE_STAMP)
-	$(BIN)/ruff check generator tests scripts
+	$(BIN)/ruff check generator tests scripts overrides
 	$(BIN)/mypy
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
-	$(BIN)/ruff check generator tests scripts
+	$(BIN)/ruff check generator tests scripts overrides
 	$(BIN)/mypy
 
 serve: $(STAMP)

@@ -1,9 +1,9 @@
 """The compact step: strip the indentation MkDocs' templates leave in every built page.
 
 Material's templates indent their markup deeply; on a paper page that is about a sixth of
-the bytes, repeated on every page of a site that holds tens of thousands of them. Every run
-of whitespace that contains a line break becomes one line break, which HTML renders exactly
-like the run it replaces (collapsible white space). Pages with ``<pre>`` or ``<textarea>``,
+the bytes, repeated on every page of a site that holds tens of thousands of them. Every line
+break followed by white space becomes one line break, which HTML renders exactly like the
+run it replaces (collapsible white space). Pages with ``<pre>`` or ``<textarea>``,
 where white space is kept as written, are left untouched; the generator emits neither.
 """
 
@@ -12,12 +12,14 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-_INDENTED_BREAK = re.compile(rb"[ \t]*\n\s*")
+# A line break and the white space after it (indentation, blank lines). Anchored on the
+# line break: a pattern that may start at any space is about twenty times slower.
+_INDENTED_BREAK = re.compile(rb"\n\s+")
 _WHITESPACE_KEPT = re.compile(rb"<(?:pre|textarea)\b", re.IGNORECASE)
 
 
 def compact_html(page: bytes) -> bytes:
-    """``page`` with each line break and the white space around it reduced to a line break."""
+    """``page`` with each line break and the white space after it reduced to a line break."""
     if _WHITESPACE_KEPT.search(page):
         return page
     return _INDENTED_BREAK.sub(b"\n", page)

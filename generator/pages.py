@@ -117,20 +117,36 @@ def _window(current: int, count: int, around: int = 2) -> list[int | None]:
     return numbers
 
 
+#: Stands for a page's way up to the site root in a cached card. Cleaned paper text never
+#: holds NUL (``clean.py`` drops it), so the placeholder cannot come from a paper.
+_ROOT = "\x00root\x00"
+
+
 class PageRenderer:
     """Renders each page's Markdown; holds what every page needs (settings, tag titles)."""
 
     def __init__(self, settings: Settings, rules: Iterable[TagRule]) -> None:
         self.settings = settings
         self.tag_titles = {rule.slug: rule.title for rule in rules}
+        self._cards: dict[str, str] = {}
+
+    def card(self, paper: Paper, root: str) -> Markup:
+        """A paper's card (``_macros.j2``) for a page ``root`` below the site root. A paper
+        is listed on its day, its tags' pages and maybe the home page: its card is rendered
+        once, with a placeholder for the relative links' root."""
+        cached = self._cards.get(paper.id)
+        if cached is None:
+            template = _ENV.get_template("_macros.j2")
+            macro = template.make_module(self._globals()).card
+            cached = self._cards[paper.id] = str(macro(paper, _ROOT))
+        return Markup(cached.replace(_ROOT, root))
+
+    def _globals(self) -> dict[str, object]:
+        return {"settings": self.settings, "tag_titles": self.tag_titles, "links": paper_links}
 
     def _render(self, template: str, depth: int, **context: object) -> str:
         return _ENV.get_template(template).render(
-            settings=self.settings,
-            root="../" * depth,
-            tag_titles=self.tag_titles,
-            links=paper_links,
-            **context,
+            self._globals(), root="../" * depth, card=self.card, **context
         )
 
     def home(

@@ -20,6 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 HF_FIXTURE = FIXTURES / "fetch" / "hf_daily_papers_2026-06-12.json"
 SEED = ROOT / "content" / "2025-06-06-hf-trending.txt"
+HOOKS = "overrides/hooks.py"
 
 MKDOCS_YML = """\
 site_name: Test Papers
@@ -39,6 +40,8 @@ theme:
   custom_dir: {overrides}
   font: false
 plugins: []
+hooks:
+  - {hooks}
 extra:
   papers:
     feed_size: 50
@@ -55,6 +58,13 @@ def write_files(folder: Path, files: dict[str, str | bytes]) -> None:
             path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
 
 
+def copy_site_config(project: Path) -> None:
+    """What a fork's build needs beside content/: mkdocs.yml and overrides/."""
+    project.mkdir(parents=True, exist_ok=True)
+    shutil.copy(ROOT / "mkdocs.yml", project / "mkdocs.yml")
+    shutil.copytree(ROOT / "overrides", project / "overrides")  # holds the hooks file too
+
+
 def make_project(tmp_path: Path, files: dict[str, str | bytes], tags: bool = True) -> Path:
     """A project folder with mkdocs.yml, content/ holding ``files`` and (by default) the
     shipped tag rules."""
@@ -62,7 +72,7 @@ def make_project(tmp_path: Path, files: dict[str, str | bytes], tags: bool = Tru
     content = project / "content"
     content.mkdir(parents=True)
     (project / "mkdocs.yml").write_text(
-        MKDOCS_YML.format(overrides=ROOT / "overrides"), encoding="utf-8"
+        MKDOCS_YML.format(overrides=ROOT / "overrides", hooks=ROOT / HOOKS), encoding="utf-8"
     )
     if tags:
         shutil.copy(ROOT / "content" / "tags.yaml", content / "tags.yaml")
@@ -128,8 +138,7 @@ def shipped_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The shipped content/ built once with the real mkdocs.yml: returns the project copy."""
     project = tmp_path_factory.mktemp("shipped")
     shutil.copytree(ROOT / "content", project / "content")
-    shutil.copy(ROOT / "mkdocs.yml", project / "mkdocs.yml")
-    shutil.copytree(ROOT / "overrides", project / "overrides")
+    copy_site_config(project)
     run_build(
         content=project / "content",
         docs_dir=project / "docs",

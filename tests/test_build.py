@@ -7,7 +7,9 @@ import shutil
 
 from lxml import html
 
-from conftest import ROOT, build_site, read_feed, run_papers, tree_bytes
+from generator.build import run_build
+
+from conftest import ROOT, build_site, copy_site_config, read_feed, run_papers, tree_bytes
 
 
 def page(site, path):
@@ -79,8 +81,7 @@ def test_two_builds_give_identical_docs_feeds_and_ids(shipped_site, tmp_path):
     project = shipped_site
     other = tmp_path / "elsewhere"
     shutil.copytree(project / "content", other / "content")
-    shutil.copytree(project / "overrides", other / "overrides")
-    shutil.copy(project / "mkdocs.yml", other / "mkdocs.yml")
+    copy_site_config(other)
     env = dict(os.environ, TZ="Pacific/Kiritimati", LC_ALL="C.UTF-8", PYTHONHASHSEED="12345")
     result = run_papers(
         "build",
@@ -149,3 +150,21 @@ def test_summary_accounts_for_every_paper(tmp_path):
         summary.papers_read == summary.pages_written + summary.duplicates_merged + summary.dropped
     )
     assert len(summary.warnings) == 2
+
+
+def test_raw_html_hook_changes_no_byte_of_the_site(shipped_site, tmp_path):
+    """overrides/hooks.py only skips Markdown for raw-HTML pages: a build without it (as
+    Zensical or another builder would do it) gives the same pages."""
+    project = tmp_path / "nohook"
+    shutil.copytree(shipped_site / "content", project / "content")
+    copy_site_config(project)
+    config = project / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    assert "hooks:\n  - overrides/hooks.py\n" in text
+    config.write_text(text.replace("hooks:\n  - overrides/hooks.py\n", ""), encoding="utf-8")
+    run_build(project / "content", project / "docs", config, project / "site")
+    with_hook = tree_bytes(shipped_site / "site")
+    without = tree_bytes(project / "site")
+    pages = sorted(name for name in with_hook if name.endswith(".html"))
+    assert len(pages) > 100 and pages == sorted(n for n in without if n.endswith(".html"))
+    assert [name for name in pages if with_hook[name] != without[name]] == []

@@ -17,7 +17,7 @@ from lxml import etree, html
 from generator.build import run_build
 from generator.generate import read_corpus
 
-from conftest import ROOT, atom_title, entry_title, read_feed
+from conftest import atom_title, copy_site_config, entry_title, read_feed
 
 NASTY = Path(__file__).resolve().parent / "nasty" / "content"
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -27,8 +27,7 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 def nasty_site(tmp_path_factory):
     project = tmp_path_factory.mktemp("nasty")
     shutil.copytree(NASTY, project / "content")
-    shutil.copy(ROOT / "mkdocs.yml", project / "mkdocs.yml")
-    shutil.copytree(ROOT / "overrides", project / "overrides")
+    copy_site_config(project)
     run_build(project / "content", project / "docs", project / "mkdocs.yml", project / "site")
     return project
 

@@ -15,7 +15,7 @@ from generator.build import run_build
 from generator.errors import BuildError, InputError
 from generator.writer import Writer, check_output_path
 
-from conftest import ROOT, build_site, run_papers, tree_bytes
+from conftest import ROOT, build_site, copy_site_config, run_papers, tree_bytes
 
 GOOD = {"2025-06-06.txt": "Jun 6\n\nGood Title\n\nGood abstract.\n"}
 
@@ -79,8 +79,7 @@ def test_cli_exit_code_and_one_line(tmp_path):
 def test_interrupted_build_leaves_the_old_site(tmp_path, signum):
     project = tmp_path / "project"
     shutil.copytree(ROOT / "content", project / "content")
-    shutil.copytree(ROOT / "overrides", project / "overrides")
-    shutil.copy(ROOT / "mkdocs.yml", project / "mkdocs.yml")
+    copy_site_config(project)
     command = [sys.executable, "-m", "generator", "build"]
     subprocess.run(command, cwd=project, check=True, capture_output=True)
     before = tree_bytes(project / "docs"), tree_bytes(project / "site")

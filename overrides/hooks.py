@@ -1,0 +1,36 @@
+"""MkDocs hooks (``hooks:`` in ``mkdocs.yml``): the one place that knows MkDocs' events.
+
+It lives with the theme overrides, MkDocs-specific like them (MkDocs copies no ``.py``
+file of a theme folder into the site).
+
+Paper, day and tag pages are written as raw HTML blocks (see ``templates/``), which
+Markdown passes through unchanged. Python-Markdown still parses every tag of them, twice
+(MkDocs collects anchor ids, ``md_in_html`` looks for nested Markdown): at 10,000 papers
+that was two thirds of the MkDocs build. A page whose front matter says ``raw_html: true``
+skips the Markdown conversion here and keeps its HTML as written. Output is the same with or
+without this hook (``tests/test_build.py`` checks), so another builder that reads the same
+``docs/`` (Zensical, say) needs nothing from it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+_STASH_KEY = "_papers_raw_html"
+
+
+def on_page_markdown(markdown: str, page: Any, **kwargs: Any) -> str:
+    """Stash a raw-HTML page's body and hand Markdown nothing to parse."""
+    if page.meta.get("raw_html") is True:
+        setattr(page, _STASH_KEY, markdown)
+        return ""
+    return markdown
+
+
+def on_page_content(html: str, page: Any, **kwargs: Any) -> str:
+    """Put the stashed body back as the page's content."""
+    stashed = getattr(page, _STASH_KEY, None)
+    if stashed is None:
+        return html
+    delattr(page, _STASH_KEY)
+    return stashed
