@@ -107,19 +107,23 @@
     const next = results.slice(shown, shown + PAGE);
     shown += next.length;
     const data = await Promise.all(next.map((r) => r.data()));
-    if (current !== generation) return;
+    if (current !== generation) return false;
     for (const d of data) list.append(item(d));
     more.hidden = shown >= results.length;
+    return true;
   }
 
+  /* data-state on the dialog says where a search is: searching, then done (tests wait on it). */
   async function search() {
     const current = ++generation;
     const term = input.value.trim();
     const tag = tagSelect.value;
+    root.dataset.state = "searching";
     if (!term && !tag) {
       list.replaceChildren();
       more.hidden = true;
       status.textContent = "Type to search every paper";
+      root.dataset.state = "idle";
       return;
     }
     status.textContent = "Searching…";
@@ -132,9 +136,10 @@
     results = found.results;
     shown = 0;
     list.replaceChildren();
+    if (!(await showMore(current))) return;
     const n = results.length;
     status.textContent = n === 0 ? "No matching papers" : `${n} matching paper${n === 1 ? "" : "s"}`;
-    await showMore(current);
+    root.dataset.state = "done";
   }
 
   input.addEventListener("input", search);
