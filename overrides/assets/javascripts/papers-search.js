@@ -10,7 +10,40 @@
   "use strict";
   const root = document.querySelector("[data-papers-search]");
   const toggle = document.getElementById("__search");
-  if (!root || !toggle) return;
+  const button = document.querySelector("label.md-header__button[for=__search] svg");
+  if (!root || !toggle || !button) return;
+  /* Material Design Icons (Apache 2.0) as Material for MkDocs ships them: back, close. */
+  const icon = (d) => `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24"><path d="${d}"/></svg>`;
+  const BACK = icon("M20 11v2H8l5.5 5.5-1.42 1.42L4.16 12l7.92-7.92L13.5 5.5 8 11z");
+  const CLOSE = icon(
+    "M19 6.41 17.59 5 12 10.59 6.41 5 5 6.41 10.59 12 5 17.59 6.41 19 12 13.41 17.59 19 19 17.59 13.41 12z"
+  );
+  /* Material's search markup (partials/search.html), without its data-md-component hooks. */
+  root.innerHTML = `<label class="md-search__overlay" for="__search"></label>
+<div class="md-search__inner" role="search">
+<form class="md-search__form" name="search">
+<input type="text" class="md-search__input" name="query" aria-label="Search papers" placeholder="Search papers" autocapitalize="off" autocorrect="off" autocomplete="off" spellcheck="false" enterkeyhint="search" data-papers-search-query>
+<label class="md-search__icon md-icon" for="__search">${button.outerHTML}${BACK}</label>
+<nav class="md-search__options" aria-label="Search options">
+<button type="reset" class="md-search__icon md-icon" title="Clear" aria-label="Clear" tabindex="-1">${CLOSE}</button>
+</nav>
+</form>
+<div class="md-search__output">
+<div class="md-search__scrollwrap" tabindex="0">
+<div class="md-search-result">
+<div class="md-search-result__meta papers-search__meta">
+<span data-papers-search-status aria-live="polite">Type to search every paper</span>
+<span class="papers-search__controls" hidden data-papers-search-controls>
+<label>Tag <select data-papers-search-tag><option value="">All tags</option></select></label>
+<label>Order <select data-papers-search-sort><option value="">Best match</option><option value="day">Newest first</option></select></label>
+</span>
+</div>
+<ol class="md-search-result__list" data-papers-search-results></ol>
+<button type="button" class="md-button papers-search__more" hidden data-papers-search-more>More results</button>
+</div>
+</div>
+</div>
+</div>`;
   const input = root.querySelector("[data-papers-search-query]");
   const form = input.form;
   const status = root.querySelector("[data-papers-search-status]");
@@ -23,7 +56,6 @@
 
   const config = JSON.parse(document.getElementById("__config").textContent);
   const base = new URL(config.base.replace(/\/?$/, "/"), location.href);
-  let pagefind = null;
   let loading = null;
   let results = [];
   let shown = 0;
@@ -34,7 +66,6 @@
       loading = import(new URL("pagefind/pagefind.js", base).href).then(async (module) => {
         await module.options({ baseUrl: base.pathname, excerptLength: 24 });
         await module.init();
-        pagefind = module;
         fillTags(await module.filters());
         controls.hidden = false;
         return module;
@@ -127,7 +158,8 @@
       return;
     }
     status.textContent = "Searching…";
-    const module = pagefind || (await load());
+    const module = await load();
+    if (current !== generation) return; // a newer keystroke took over while Pagefind loaded
     const options = {};
     if (tag) options.filters = { tag };
     if (sortSelect.value === "day") options.sort = { day: "desc" };
