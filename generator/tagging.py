@@ -11,6 +11,10 @@ category 2. A tag is given when its
 score reaches its ``min_score`` (default 2) and no ``exclude`` keyword hits. Manual tags
 from YAML input are always given. A paper keeps its ``MAX_TAGS`` best-scoring tags, ties
 in the order of ``tags.yaml``.
+
+For speed on large corpora the keywords of all rules are found in one pass over each
+paper's texts (``generator.tagindex``), with the same hits and counts as running each
+keyword's pattern on its own.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from pathlib import Path
 from generator.errors import InputError, Warning_
 from generator.model import Paper, TagMatch
 from generator.readers.base import read_text
+from generator.tagindex import KeywordIndex, ScannedPattern
 from generator.yamlio import LineDict, LineList, load_yaml
 
 MAX_TAGS = 5
@@ -125,35 +130,133 @@ def load_tag_rules(path: Path, name: str = "content/tags.yaml") -> list[TagRule]
     return rules
 
 
-def _score(rule: TagRule, paper: Paper, folded: str) -> tuple[int, str]:
-    """Title 3 + keyword list 2 + abstract (mentions of the most frequent pattern, up to 3)
-    + 2 per category. Synonyms that hit the same words do not add up."""
+_Hit = tuple[int, str, int]
+"""A rule entry that hits a paper: its position in ``rule.patterns``, where it hits first
+(title, keywords, abstract) and, for the abstract, how often."""
+
+
+class _Matcher:
+    """The rules ready for matching: indexed keywords are found for all rules at once per
+    paper (see ``generator.tagindex``); other patterns are run over the texts as before."""
+
+    def __init__(self, rules: list[TagRule]) -> None:
+        self.index = KeywordIndex(
+            p for rule in rules for p in (*(entry[1] for entry in rule.patterns), *rule.exclude)
+        )
+        ids = self.index.ids
+        self.users: dict[int, list[tuple[int, int, str]]] = {}
+        """Indexed keyword → (rule, entry, needle) of the entries using it. On ASCII text
+        a hit has the needle when it is one of the keyword's words: then it is "" here."""
+        self.needles: dict[int, list[tuple[int, int, str]]] = {}
+        """The same with every needle, for other text."""
+        self.unindexed: list[tuple[int, list[tuple[int, str, ScannedPattern]]]] = []
+        """(rule, its (entry, needle, pattern) run over the texts) for rules with some."""
+        self.excludes: list[list[int | ScannedPattern]] = []
+        """Per rule, its ``exclude`` keywords: indexed ids, else patterns to run."""
+        for r, rule in enumerate(rules):
+            scanned = []
+            for e, (_, pattern, needle) in enumerate(rule.patterns):
+                i = ids.get(pattern)
+                if i is None:
+                    scanned.append((e, needle, ScannedPattern(pattern)))
+                else:
+                    gate = needle if needle not in self.index.words[i] else ""
+                    self.users.setdefault(i, []).append((r, e, gate))
+                    self.needles.setdefault(i, []).append((r, e, needle))
+            if scanned:
+                self.unindexed.append((r, scanned))
+            self.excludes.append([ids[p] if p in ids else ScannedPattern(p) for p in rule.exclude])
+        self.with_categories = [r for r, rule in enumerate(rules) if rule.categories]
+
+
+class _Paper:
+    """One paper's texts and indexed hits, for scoring every rule on it."""
+
+    def __init__(self, paper: Paper, matcher: _Matcher) -> None:
+        self.paper = p = paper
+        self.ascii = all(map(str.isascii, (p.title, p.abstract, *p.keywords)))
+        self._folded = ""
+        self.scan = matcher.index.scan(paper.title, paper.abstract, paper.keywords)
+
+    @property
+    def folded(self) -> str:
+        """The texts lowercased, for the needle test that spares most regex scans."""
+        if not self._folded:
+            p = self.paper
+            self._folded = "\n".join((p.title, p.abstract, *p.keywords)).lower()
+        return self._folded
+
+    def run(self, scanned: ScannedPattern) -> tuple[str, int] | None:
+        """Where an unindexed pattern hits first and, in the abstract, how often."""
+        paper = self.paper
+        if not scanned.may_match(self.ascii, self.folded):
+            return None
+        if scanned.search(paper.title):
+            return ("title", 0)
+        if any(scanned.search(k) for k in paper.keywords):
+            return ("keywords", 0)
+        hits = scanned.count(paper.abstract)
+        return ("abstract", hits) if hits else None
+
+    def excluded(self, excludes: list[int | ScannedPattern]) -> bool:
+        """Whether an ``exclude`` keyword hits the title or abstract."""
+        for exclude in excludes:
+            if isinstance(exclude, int):
+                if self.scan.in_text(exclude):
+                    return True
+            elif exclude.may_match(self.ascii, self.folded) and exclude.search(
+                f"{self.paper.title}\n{self.paper.abstract}"
+            ):
+                return True
+        return False
+
+
+def _rule_hits(matcher: _Matcher, paper: _Paper) -> dict[int, list[_Hit]]:
+    """Rule position → its entries that hit the paper. Rules with none and no category
+    of the paper score 0, so they are left out."""
+    found: dict[int, list[_Hit]] = {}
+    users = matcher.users if paper.ascii else matcher.needles
+    for i, (place, hits) in paper.scan.hits.items():
+        for r, e, needle in users.get(i, ()):
+            if needle and needle not in paper.folded:
+                continue
+            if r in found:
+                found[r].append((e, place, hits))
+            else:
+                found[r] = [(e, place, hits)]
+    for r, entries in matcher.unindexed:
+        for e, needle, scanned in entries:
+            if not needle or needle in paper.folded:
+                hit = paper.run(scanned)
+                if hit is not None:
+                    found.setdefault(r, []).append((e, *hit))
+    if paper.paper.categories:
+        for r in matcher.with_categories:
+            found.setdefault(r, [])
+    return found
+
+
+def _score(hits: list[_Hit]) -> int:
+    """Title 3 + keyword list 2 + abstract (mentions of the most frequent pattern, up to 3);
+    categories come on top. Synonyms that hit the same words do not add up."""
+    title = listed = False
+    most = 0
+    for _, place, count in hits:
+        title = title or place == "title"
+        listed = listed or place == "keywords"
+        most = max(most, count)
+    return (3 if title else 0) + (2 if listed else 0) + min(most, 3)
+
+
+def _reason(hits: list[_Hit], rule: TagRule, categories: list[str]) -> str:
+    """Why a tag was given: the labels that hit, by place in rule order, then categories.
+    Built only for the tags given, not for every rule scored."""
     where: dict[str, list[str]] = {"title": [], "keywords": [], "abstract": []}
-    abstract_hits = 0
-    for label, pattern, needle in rule.patterns:
-        if needle and needle not in folded:
-            continue
-        if pattern.search(paper.title):
-            where["title"].append(f"“{label}”")
-        elif any(pattern.search(k) for k in paper.keywords):
-            where["keywords"].append(f"“{label}”")
-        else:
-            hits = len(pattern.findall(paper.abstract))
-            if hits:
-                where["abstract"].append(f"“{label}”" + (f" ×{hits}" if hits > 1 else ""))
-                abstract_hits = max(abstract_hits, hits)
-    score = (3 if where["title"] else 0) + (2 if where["keywords"] else 0)
-    score += min(abstract_hits, 3)
-    reasons = [
-        f"{', '.join(labels)} in {place}"
-        for place, labels in where.items()
-        if labels
-    ]
-    for category in rule.categories:
-        if category in paper.categories:
-            score += 2
-            reasons.append(f"arXiv category {category}")
-    return score, "; ".join(reasons)
+    for e, place, count in sorted(hits):
+        where[place].append(f"“{rule.patterns[e][0]}”" + (f" ×{count}" if count > 1 else ""))
+    reasons = [f"{', '.join(labels)} in {place}" for place, labels in where.items() if labels]
+    reasons += [f"arXiv category {category}" for category in categories]
+    return "; ".join(reasons)
 
 
 def assign_tags(
@@ -162,6 +265,8 @@ def assign_tags(
     """Set ``paper.tags`` on every paper; warn about manual tags no rule defines."""
     known = {rule.slug: rule for rule in rules}
     order = {rule.slug: index for index, rule in enumerate(rules)}
+    unique = len(order) == len(rules)
+    matcher = _Matcher(rules)
     warnings: list[Warning_] = []
     for paper in papers:
         scored: list[tuple[int, int, TagMatch]] = []
@@ -177,18 +282,19 @@ def assign_tags(
                     )
                 )
         manual = {m.slug for *_, m in scored}
-        # Lowercased once per paper: the needle test that spares most regex scans.
-        folded = "\n".join((paper.title, paper.abstract, *paper.keywords)).lower()
-        text = f"{paper.title}\n{paper.abstract}"
-        for rule in rules:
+        current = _Paper(paper, matcher)
+        for r, hits in sorted(_rule_hits(matcher, current).items()):
+            rule = rules[r]
             if rule.slug in manual:
                 continue
-            if any(p.search(text) for p in rule.exclude):
-                continue
-            score, reason = _score(rule, paper, folded)
-            if score >= rule.min_score:
+            categories = [c for c in rule.categories if c in paper.categories]
+            score = _score(hits) + 2 * len(categories)
+            # Scoring first, then the veto: the same result, and most rules stop at the score.
+            if score >= rule.min_score and not current.excluded(matcher.excludes[r]):
+                reason = _reason(hits, rule, categories)
                 scored.append((score, order[rule.slug], TagMatch(rule.slug, reason)))
-        scored.sort(key=lambda t: (-t[0], t[1]))
-        best = sorted(scored[:MAX_TAGS], key=lambda t: t[1])
-        paper.tags = tuple(match for *_, match in best)
+        if len(scored) > MAX_TAGS or paper.manual_tags or not unique:  # else in order
+            scored.sort(key=lambda t: (-t[0], t[1]))
+            scored = sorted(scored[:MAX_TAGS], key=lambda t: t[1])
+        paper.tags = tuple(match for *_, match in scored)
     return warnings

@@ -1,16 +1,30 @@
+import dataclasses
+import random
+import re
 from collections import Counter
 from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from generator.errors import InputError
+from generator.generate import read_corpus
 from generator.merge import merge_papers
-from generator.model import Paper
+from generator.model import Paper, TagMatch
+from generator.readers.hf_json import read_hf_json
 from generator.readers.page_dump import read_page_dump
-from generator.tagging import MAX_TAGS, assign_tags, keyword_pattern, load_tag_rules
+from generator.tagging import (
+    MAX_TAGS,
+    TagRule,
+    assign_tags,
+    keyword_pattern,
+    load_tag_rules,
+)
+from generator.tagindex import KeywordIndex, ScannedPattern, fold_words, keyword_words
 
-from conftest import ROOT, SEED
+from conftest import HF_FIXTURE, ROOT, SEED
 
 RULES = """\
 tags:
@@ -119,3 +133,276 @@ def test_shipped_taxonomy_on_the_seed():
 
 def test_missing_rules_file_means_no_tags(tmp_path):
     assert load_tag_rules(Path(tmp_path / "none.yaml")) == []
+
+
+def test_exclude_may_run_from_the_title_into_the_abstract(rules):
+    """Excludes are searched in title + newline + abstract, so a match may span both;
+    keywords are searched in each on its own."""
+    p = paper("Seeing with vision", "language models and images and more image")
+    q = paper("Seeing with vision.", "language models and images and more image")
+    r = paper("Scaling large language", "models")
+    assign_tags([p, q, r], rules)
+    assert p.tags == () and [m.slug for m in q.tags] == ["vision"] and r.tags == ()
+
+
+# Equivalence with the tagging of old, which ran each rule's patterns over each paper on
+# their own: the one-pass matching of generator.tagindex must give exactly its tags and
+# reasons, on real content, on texts made to be tricky, and on random ones.
+
+
+def reference_assign_tags(papers: list[Paper], rules: list[TagRule]) -> list[str]:
+    """The tagging before the keyword index, kept as the reference (warnings as text)."""
+    order = {rule.slug: index for index, rule in enumerate(rules)}
+    known = set(order)
+    warnings = []
+    for p in papers:
+        scored = []
+        for slug in p.manual_tags:
+            if slug in known:
+                scored.append((10**6, order[slug], TagMatch(slug, "tagged by hand")))
+            else:
+                warnings.append(f"{p.id}: unknown tag {slug!r}")
+        manual = {m.slug for *_, m in scored}
+        folded = "\n".join((p.title, p.abstract, *p.keywords)).lower()
+        for rule in rules:
+            text = f"{p.title}\n{p.abstract}"
+            if rule.slug in manual or any(x.search(text) for x in rule.exclude):
+                continue
+            where: dict[str, list[str]] = {"title": [], "keywords": [], "abstract": []}
+            most = 0
+            for label, pattern, needle in rule.patterns:
+                if needle and needle not in folded:
+                    continue
+                if pattern.search(p.title):
+                    where["title"].append(f"“{label}”")
+                elif any(pattern.search(k) for k in p.keywords):
+                    where["keywords"].append(f"“{label}”")
+                elif hits := len(pattern.findall(p.abstract)):
+                    where["abstract"].append(f"“{label}”" + (f" ×{hits}" if hits > 1 else ""))
+                    most = max(most, hits)
+            score = (3 if where["title"] else 0) + (2 if where["keywords"] else 0) + min(most, 3)
+            reasons = [f"{', '.join(ws)} in {place}" for place, ws in where.items() if ws]
+            for category in rule.categories:
+                if category in p.categories:
+                    score += 2
+                    reasons.append(f"arXiv category {category}")
+            if score >= rule.min_score:
+                scored.append((score, order[rule.slug], TagMatch(rule.slug, "; ".join(reasons))))
+        scored.sort(key=lambda t: (-t[0], t[1]))
+        p.tags = tuple(m for *_, m in sorted(scored[:MAX_TAGS], key=lambda t: t[1]))
+    return warnings
+
+
+def assert_same_tags(papers: list[Paper], rules: list[TagRule]) -> None:
+    expected = [dataclasses.replace(p) for p in papers]
+    got = [dataclasses.replace(p) for p in papers]
+    warnings = reference_assign_tags(expected, rules)
+    assert [w.message.split(" ignored")[0] for w in assign_tags(got, rules)] == warnings
+    for old, new in zip(expected, got, strict=True):
+        assert new.tags == old.tags, (new.title, new.abstract, new.keywords)
+
+
+SHIPPED = load_tag_rules(ROOT / "content" / "tags.yaml")
+
+TRICKY_RULES = r"""
+tags:
+  - slug: odd
+    title: Keywords the index leaves to their patterns, and regexes of many shapes
+    description: d
+    keywords: ["C++", "-", "émotion", "a a", "s s", "AI safety", "x_1", "k8s", "Straße",
+               "GPT-4o", "Llama 2", "LLM", "large language model", "language model",
+               "fine-tuning", "in context", "ſafety", "İnterp"]
+    regex: ['\bpre-?train', '(?<!un)stable', '\w*agent', 'x*', '(?-i:LLM)s', '(?x) re  ward',
+            'a(b|c)+d', '^the', 'model$', '(?:value|human)[\s-]+alignment', 'foo|',
+            'align(ing)? (large )?(language|multimodal) models?', '\d+ ?B params', '[Bb]ench']
+    exclude: ["not this", "vision language"]
+    min_score: 1
+  - slug: plain
+    title: Overlapping keywords
+    description: d
+    keywords: [model, models, data, bias, biases, es, s, LoRA, RAG, Rag, rag, in-context,
+               in-context learning, context, learning rate, learning, rate]
+    exclude: [implicit bias]
+    categories: [cs.CL, cs.LG]
+    min_score: 2
+  - slug: dup
+    title: The same keyword many times
+    description: d
+    keywords: [model, model, Model, MODEL, large language model, Large Language Model, LLMs]
+    regex: [model]
+    min_score: 3
+"""
+
+
+@pytest.fixture(scope="module")
+def tricky_rules(tmp_path_factory):
+    path = tmp_path_factory.mktemp("rules") / "tags.yaml"
+    path.write_text(TRICKY_RULES, encoding="utf-8")
+    weird = [  # what load_tag_rules never makes: odd needles, flags, duplicate slugs
+        TagRule(
+            "llm",
+            "t",
+            "d",
+            patterns=(
+                ("x", keyword_pattern("language model"), "zzz"),
+                ("y", keyword_pattern("LLM"), ""),
+                ("z", re.compile(r"(?<!\w)data(?:e?s)?(?!\w)", re.I | re.ASCII), "data"),
+            ),
+            exclude=(re.compile("xyz", re.I),),
+            min_score=1,
+        ),
+        SHIPPED[3],
+        SHIPPED[0],
+    ]
+    return SHIPPED + load_tag_rules(path, "tags.yaml") + weird
+
+
+def test_same_tags_as_each_pattern_on_its_own_on_real_content(tricky_rules):
+    seed = merge_papers(read_page_dump(SEED, "seed.txt").papers).papers
+    hf = merge_papers(read_hf_json(HF_FIXTURE, "hf.json").papers).papers
+    assert any(p.keywords for p in hf)
+    nasty = read_corpus(Path(__file__).parent / "nasty" / "content").papers
+    for papers in (seed, hf, nasty):
+        assert_same_tags(papers, SHIPPED)
+        assert_same_tags(papers, tricky_rules)
+    assert_same_tags(nasty, load_tag_rules(Path(__file__).parent / "nasty/content/tags.yaml"))
+
+
+def _keywords(rules):
+    labels = [label for rule in rules for label, _, needle in rule.patterns if needle]
+    return [*labels, "vision language", "visual language", "implicit bias", "not this"]
+
+
+PIECES = ["the", "a", "of", "in", "and", "we", "is", "LLMs", "LLM", "llm", "Llm", "RAGs", "rag"]
+PIECES += ["GPT-4", "GPTs", "sGD", "models"]
+ODD = ["é", "ſ", "ı", "İ", "K", "ß", "α", "中文", "\u0301", "—", "’", "\xa0", "\u2009", "_", "٣"]
+GAPS = [" ", " ", " ", "-", "--", "  ", "\n", "\t", ".", ",", "(", "/", "_", "", "\x00", "\x1c",
+        "\x85", "\xa0", "\u2009", "—"]  # fmt: skip
+
+
+def _variant(rng: random.Random, keyword: str, odd: bool) -> str:
+    """A keyword as a text may have it, or nearly: case, gaps, endings, neighbours."""
+    out = []
+    words = keyword.replace("-", " ").split()
+    for n, word in enumerate(words):
+        roll = rng.random()
+        if roll < 0.15:
+            word = word.upper()
+        elif roll < 0.3:
+            word = word.capitalize()
+        elif roll < 0.35:
+            word = word[:-1]
+        elif roll < 0.4 and odd:
+            word = word.replace("s", "ſ").replace("i", rng.choice("ıİ"))
+        out += [word, rng.choice(GAPS if odd else GAPS[:14]) if n < len(words) - 1 else ""]
+    roll = rng.random()
+    ends = ["s", "es", "ing", "x", "_", "1"] + (["é", "ß"] if odd else [])
+    front = ["un", "x", "_"] + (["é"] if odd else [])
+    return (
+        (rng.choice(front) if roll < 0.1 else "")
+        + "".join(out)
+        + (rng.choice(ends) if roll > 0.6 else "")
+    )
+
+
+def _text(rng: random.Random, keywords: list[str], length: int) -> str:
+    odd = rng.random() < 0.4
+    out = []
+    for _ in range(length):
+        roll = rng.random()
+        if roll < 0.4:
+            out.append(_variant(rng, rng.choice(keywords), odd))
+        elif roll < 0.85 or not odd:
+            out.append(rng.choice(PIECES))
+        else:
+            out.append(rng.choice(ODD))
+        out.append(rng.choice(GAPS if odd else GAPS[:14]))
+    return "".join(out)
+
+
+def test_same_tags_as_each_pattern_on_its_own_on_tricky_texts(tricky_rules):
+    rng = random.Random(7)
+    keywords = _keywords(tricky_rules)
+    papers = []
+    for _ in range(300):
+        papers.append(
+            paper(
+                _text(rng, keywords, rng.randint(0, 8)),
+                _text(rng, keywords, rng.randint(0, 50)),
+                keywords=tuple(_text(rng, keywords, 2) for _ in range(rng.choice((0, 0, 2)))),
+                categories=tuple(rng.sample(["cs.CL", "cs.LG", "cs.CV"], rng.randint(0, 1))),
+                manual_tags=tuple(rng.sample(["llm", "odd", "nope"], rng.choice((0, 0, 0, 1)))),
+            )
+        )
+    for keyword in keywords[::4]:  # a title that ends where a keyword's abstract starts
+        words = keyword.split()
+        title = _text(rng, keywords, 3) + " " + " ".join(words[: len(words) // 2 or 1])
+        abstract = " ".join(words[len(words) // 2 or 1 :]) + _text(rng, keywords, 5)
+        papers.append(paper(title, abstract))
+    seed = merge_papers(read_page_dump(SEED, "seed.txt").papers).papers
+    for p in seed:  # real abstracts, with words swapped for keywords and their variants
+        words = p.abstract.split(" ")
+        for _ in range(10):
+            words[rng.randrange(len(words))] = _variant(rng, rng.choice(keywords), False)
+        papers.append(paper(p.title, " ".join(words)))
+    assert_same_tags(papers, tricky_rules)
+
+
+_fragment = st.sampled_from([*_keywords(SHIPPED)[::3], *PIECES, *ODD, *GAPS, "s", "es", "-", "x"])
+_texts = st.lists(_fragment, max_size=25).map("".join)
+
+
+@settings(max_examples=100, deadline=None)
+@given(title=_texts, abstract=_texts, keywords=st.lists(_texts, max_size=2))
+def test_same_tags_as_each_pattern_on_its_own_on_random_texts(
+    title, abstract, keywords, tricky_rules
+):
+    assert_same_tags([paper(title, abstract, keywords=tuple(keywords))], tricky_rules)
+
+
+@given(st.text())
+def test_fold_words_keeps_positions_and_words(text):
+    folded, lowered = fold_words(text)
+    assert len(folded) == len(text)
+    assert folded.split() == [w.lower() if lowered else w for w in re.findall(r"\w+", text)]
+
+
+def test_keyword_words_reads_keyword_patterns():
+    assert keyword_words(keyword_pattern("large language-model")) == ("large", "language", "model")
+    assert keyword_words(keyword_pattern("LLM")) == ("LLM",)
+    for odd in ("C++", "-", "émotion", "Straße", "x" * 90):
+        assert keyword_words(keyword_pattern(odd)) is None
+    assert keyword_words(re.compile(r"(?<!\w)data(?:e?s)?(?!\w)", re.ASCII)) is None
+    # Every shipped keyword is indexed, none left to a scan of its own (that is slow).
+    keywords = {pattern for rule in SHIPPED for _, pattern, needle in rule.patterns if needle}
+    assert len(KeywordIndex(keywords).patterns) == len(keywords)
+
+
+REGEXES = [
+    r"(language|human|llm|value|preference)[\s-]+alignment",
+    r"align(ing)? (large )?(language|multimodal) models?",
+    r"\bpre-?train",
+    r"(?<!un)stable",
+    r"(?-i:LLM)s",
+    r"a(b|c)+d",
+    r"^the",
+    r"(?:ab|cd)+x",
+    r"foo|",
+    r"x*",
+]
+
+
+SCAN_PIECES = ["pre", "train", "-", " ", "stable", "un", "LLMs", "llms", "Align", "ing"]
+SCAN_PIECES += ["large", "language", "models", "the", "ab", "cd", "x", "foo", "ſ", "İ", "\n"]
+
+
+@example(text="abcdx cdx abx, pre-train pretrain; LLMsLLMs un-stable stable")
+@given(text=st.lists(st.sampled_from(SCAN_PIECES), max_size=20).map("".join))
+def test_scanned_patterns_answer_as_search_and_findall(text):
+    for regex in REGEXES:
+        pattern = re.compile(regex, re.IGNORECASE)
+        scanned = ScannedPattern(pattern)
+        assert scanned.search(text) == bool(pattern.search(text)), regex
+        assert scanned.count(text) == len(pattern.findall(text)), regex
+        if not scanned.may_match(text.isascii(), text.lower()):
+            assert not pattern.search(text), regex

@@ -1,0 +1,377 @@
+"""Keyword matching for the tag rules in one pass over each text, fast on large corpora.
+
+Running every keyword pattern of every rule over every paper (about 200 patterns for the
+default ``tags.yaml``) took ~10 s for 10,000 papers. Here one regular expression, built
+once from all the keywords, scans each text (title and abstract together, then the keyword
+list) and stops only at the words where some keyword may start: the words a keyword's
+match can be (it spans whole words: "llms", "finetuning") and the words a longer match
+starts with when the next word fits ("large" before "language"). At those positions each
+such keyword is tried with its own compiled pattern, so hits and counts are exactly those
+of running each pattern on its own: overlapping keywords such as "language model" and
+"large language model" both hit. One-word keywords that ignore case need no trying.
+
+Indexed are the patterns ``tagging.keyword_pattern`` builds from words of ASCII letters,
+digits and ``_`` (:func:`keyword_words`); any other pattern, and each ``regex`` entry, is
+run over the texts as before, though only where the literal text each match starts with
+occurs, when its parse tells (:class:`ScannedPattern`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+# The stdlib's regex parser (private, in ``re`` since 3.11), for ScannedPattern.
+from re import _parser as _regex_parser  # type: ignore[attr-defined]
+from typing import Any
+
+_ASCII_WORD = re.compile(r"[A-Za-z0-9_]+")
+_NON_WORD = re.compile(r"\W")
+# ASCII bytes: word characters lowercased, the rest made spaces.
+_FOLD_ASCII = bytes(
+    ord(chr(c).lower()) if _ASCII_WORD.fullmatch(chr(c)) else ord(" ") for c in range(256)
+)
+# The pieces of the pattern source ``keyword_pattern`` writes.
+_HEAD, _SEPARATOR, _TAIL = r"(?<!\w)", r"[\s\-]?", r"(?:e?s)?(?!\w)"
+_ENDS = ("", "s", "es")  # what (?:e?s)? lets a match end with
+_LONGEST = 60  # letters; longer keywords are run as patterns (the index nests groups)
+
+_Entry = tuple[tuple[int, ...], tuple[int, ...]]
+"""For a word: the keywords it is a hit of, exactly, and the keywords to try where it is."""
+
+
+def fold_words(text: str) -> tuple[str, bool]:
+    """``text`` with each non-word character (``\\W``) made a space, lowercased when that
+    leaves it ASCII, and whether it was. The length is kept, so positions carry over.
+    Lowercasing beyond ASCII is not how ``re`` ignores case (ſ matches s, İ becomes two
+    characters), hence ASCII only."""
+    if text.isascii():  # bytes.translate is much faster than str.translate or re.sub
+        return text.encode().translate(_FOLD_ASCII).decode(), True
+    blank = _NON_WORD.sub(" ", text)
+    return (blank.lower(), True) if blank.isascii() else (blank, False)
+
+
+def keyword_words(pattern: re.Pattern[str]) -> tuple[str, ...] | None:
+    """The words of a ``keyword_pattern`` pattern made of ASCII words, else None.
+
+    Such a pattern matches only at the start of a word (a maximal run of ``\\w``), and
+    either ends with that word (then the word is its words run together, with an ending)
+    or goes on past a separator (then the word is its first few words run together, and
+    the next word starts with the next one). The index relies on this."""
+    source = pattern.pattern
+    if pattern.flags & ~(re.IGNORECASE | re.UNICODE):
+        return None
+    if not (source.startswith(_HEAD) and source.endswith(_TAIL)):
+        return None
+    words = tuple(source[len(_HEAD) : -len(_TAIL)].split(_SEPARATOR))
+    if sum(map(len, words)) > _LONGEST or not all(_ASCII_WORD.fullmatch(w) for w in words):
+        return None
+    return words
+
+
+class KeywordIndex:
+    """The indexed keyword patterns of a rule set, and the expression that finds them."""
+
+    def __init__(self, patterns: Iterable[re.Pattern[str]]) -> None:
+        self.ids: dict[re.Pattern[str], int] = {}
+        self.patterns: list[re.Pattern[str]] = []
+        self.words: list[tuple[str, ...]] = []
+        """Per keyword, its words, lowercased."""
+        hits: dict[str, list[int]] = {}
+        tries: dict[str, list[int]] = {}
+        nexts: dict[str, set[str] | None] = {}
+        """Word → the words one of which must follow it, None for any (it ends a match)."""
+        for pattern in patterns:
+            words = keyword_words(pattern)
+            if words is None or pattern in self.ids:
+                continue
+            i = self.ids[pattern] = len(self.patterns)
+            self.patterns.append(pattern)
+            low = tuple(w.lower() for w in words)
+            self.words.append(low)
+            exact = bool(pattern.flags & re.IGNORECASE) and len(low) == 1
+            for end in _ENDS:  # a match that is one whole word
+                word = "".join(low) + end
+                (hits if exact else tries).setdefault(word, []).append(i)
+                nexts[word] = None
+            for n in range(1, len(low)):  # a match that goes on past this word
+                word = "".join(low[:n])
+                tries.setdefault(word, []).append(i)
+                following = nexts.setdefault(word, set())
+                if following is not None:
+                    following.add(low[n])
+        self._vocab: dict[str, _Entry] = {
+            word: (tuple(hits.get(word, ())), tuple(tries.get(word, ()))) for word in nexts
+        }
+        source = f" ({_trie(nexts)})" if nexts else r"(?!)"
+        self._exact = re.compile(source)
+        self._source = source
+        self._folding: re.Pattern[str] | None = None
+        self._firsts: list[tuple[re.Pattern[str], tuple[int, ...]]] = []
+        self._odd: dict[str, _Entry] = {}
+
+    def find(self, text: str) -> tuple[dict[int, list[int]], dict[int, list[int]]]:
+        """Where in ``text`` each keyword hits, for the one-word keywords that ignore case,
+        and where each other keyword may start, to try there; positions ascending."""
+        folded, lowered = fold_words(text)
+        hits: dict[int, list[int]] = {}
+        tries: dict[int, list[int]] = {}
+        # Words that keep their case are found ignoring case, as ``re`` does it.
+        finder, vocab = (self._exact, self._vocab) if lowered else (self._fold(), self._odd)
+        for match in finder.finditer(f" {folded} "):
+            at, word = match.start(), match[1]  # the padding makes `at` the word's start
+            entry = vocab[word] if lowered else self._odd_entry(word)
+            for i in entry[0]:
+                if i in hits:
+                    hits[i].append(at)
+                else:
+                    hits[i] = [at]
+            for i in entry[1]:
+                if i in tries:
+                    tries[i].append(at)
+                else:
+                    tries[i] = [at]
+        return hits, tries
+
+    def _fold(self) -> re.Pattern[str]:
+        if self._folding is None:  # compiled when first needed: most texts are ASCII
+            self._folding = re.compile(self._source, re.IGNORECASE)
+            firsts: dict[str, list[int]] = {}
+            for i, words in enumerate(self.words):
+                firsts.setdefault(words[0], []).append(i)
+            self._firsts = [
+                (re.compile(re.escape(w), re.IGNORECASE), tuple(ids)) for w, ids in firsts.items()
+            ]
+        return self._folding
+
+    def _odd_entry(self, word: str) -> _Entry:
+        """A word found ignoring case, in a text with words beyond ASCII, where every
+        keyword is tried, so that hits of one keyword in ASCII words and in others (ſ
+        matches s, İ and ı match i) are counted alike. An ASCII word is a word of the
+        index, lowercased; for another, the keywords its beginning allows are tried."""
+        if word not in self._odd:
+            if word.isascii():
+                hits, tries = self._vocab[word.lower()]
+                self._odd[word] = ((), (*hits, *tries))
+            else:
+                found = [i for regex, ids in self._firsts if regex.match(word) for i in ids]
+                self._odd[word] = ((), tuple(found))
+        return self._odd[word]
+
+    def scan(self, title: str, abstract: str, keywords: Iterable[str]) -> PaperScan:
+        """The indexed keywords that hit a paper, see :class:`PaperScan`."""
+        return PaperScan(self, title, abstract, tuple(keywords))
+
+
+def _trie(nexts: dict[str, set[str] | None]) -> str:
+    """An expression for the words, as a trie (``re`` tries alternatives in turn, so a
+    shared beginning is matched once). A word must be whole: followed by a space, and by
+    one of its next words too when it only starts longer keywords."""
+    root: dict[str, Any] = {}
+    for word, following in nexts.items():
+        node = root
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = following
+    return _branch(root)
+
+
+def _branch(node: dict[str, Any]) -> str:
+    """The expression for a trie node: its branches, then its end when a word ends here."""
+    options = []
+    for char, child in sorted((k, v) for k, v in node.items() if k):
+        run = re.escape(char)
+        while len(child) == 1 and "" not in child:  # one way on: no group needed
+            ((char, child),) = child.items()
+            run += re.escape(char)
+        options.append(run + _branch(child))
+    if "" in node:
+        following = node[""]
+        ahead = "|".join(sorted(map(re.escape, following or ()), key=len, reverse=True))
+        options.append(f"(?= (?:{ahead}))" if following else "(?= )")
+    return options[0] if len(options) == 1 else f"(?:{'|'.join(options)})"
+
+
+class PaperScan:
+    """The indexed keywords that hit one paper: ``hits`` maps a keyword's id to where it
+    hits first, in the order title, keyword list, abstract, and for the abstract how often
+    (as ``len(pattern.findall(abstract))``: hits do not overlap)."""
+
+    def __init__(
+        self, index: KeywordIndex, title: str, abstract: str, keywords: tuple[str, ...]
+    ) -> None:
+        self._index = index
+        self._text = text = f"{title}\n{abstract}"
+        cut = len(title) + 1
+        """Where the abstract starts in ``text``, searched in one go."""
+        self._hits, self._tries = index.find(text)
+        patterns = index.patterns
+        self.hits: dict[int, tuple[str, int]] = {}
+        for i, starts in self._hits.items():
+            if starts[0] < cut:
+                self.hits[i] = ("title", 0)
+        for i, starts in self._tries.items():
+            if starts[0] < cut and _hit_at(patterns[i], title, starts, cut):
+                self.hits[i] = ("title", 0)
+        if keywords:  # NUL is no word or separator character: no match spans two keywords
+            listed = "\0".join(keywords)
+            found, tried = index.find(listed)
+            for i in found:
+                self.hits.setdefault(i, ("keywords", 0))
+            for i, starts in tried.items():
+                if i not in self.hits and _hit_at(patterns[i], listed, starts):
+                    self.hits[i] = ("keywords", 0)
+        for i, starts in self._hits.items():
+            if i not in self.hits:  # no title hit: all in the abstract
+                self.hits[i] = ("abstract", len(starts))
+        for i, starts in self._tries.items():
+            if i in self.hits:
+                continue
+            pattern, hits, end = patterns[i], 0, cut
+            for at in starts:
+                if at >= end and (match := pattern.match(abstract, at - cut)):
+                    hits, end = hits + 1, match.end() + cut
+            if hits:
+                self.hits[i] = ("abstract", hits)
+
+    def in_text(self, i: int) -> bool:
+        """Whether keyword ``i`` matches title and abstract joined by a newline (how
+        ``exclude`` keywords are searched: a match may run from the title on)."""
+        if i in self._hits:
+            return True
+        return _hit_at(self._index.patterns[i], self._text, self._tries.get(i, ()))
+
+
+def _hit_at(
+    pattern: re.Pattern[str], text: str, starts: Iterable[int], stop: int | None = None
+) -> bool:
+    """Whether ``pattern`` matches ``text`` at one of ``starts`` (ascending) before
+    ``stop``: ``pattern.search(text[:stop])`` when the matches can start only there."""
+    for at in starts:
+        if stop is not None and at >= stop:
+            return False
+        if pattern.match(text, at):
+            return True
+    return False
+
+
+class ScannedPattern:
+    """A pattern the index does not cover (each ``regex`` entry, unusual keywords), with
+    what its parse tells: text every match contains (``needs``: one string of each set)
+    and text every match starts with (``starts``), lowercased ASCII. On ASCII text they
+    spare most scans: no need, no match; else the pattern is tried only where a start
+    occurs. ``search`` and ``count`` answer as ``pattern.search`` and ``findall`` would."""
+
+    def __init__(self, pattern: re.Pattern[str]) -> None:
+        self.pattern = pattern
+        self.needs: list[frozenset[str]] = []
+        self.starts: frozenset[str] | None = None
+        try:
+            parsed = _regex_parser.parse(pattern.pattern, pattern.flags)
+            self.needs = _needs(parsed)
+            self.starts = _starts(parsed)
+        except Exception:  # a parser that changed shape: then just run the pattern
+            pass
+        # Likely the rarest first: single strings, long ones. Short ones are everywhere.
+        self.needs = sorted(
+            (need for need in self.needs if min(map(len, need)) >= 3),
+            key=lambda need: (len(need), -min(map(len, need))),
+        )
+
+    def may_match(self, ascii: bool, folded: str) -> bool:
+        """False when the text is ``ascii`` and ``folded``, its lowercase, lacks a need.
+        Beyond ASCII, ``re`` ignoring case is not lowercasing (ſ matches s)."""
+        if ascii:
+            for need in self.needs:
+                for text in need:
+                    if text in folded:
+                        break
+                else:
+                    return False
+        return True
+
+    def _positions(self, text: str) -> list[int] | None:
+        if self.starts is None or not text.isascii():
+            return None
+        low, found = text.lower(), set()
+        for start in self.starts:
+            at = low.find(start)
+            while at >= 0:
+                found.add(at)
+                at = low.find(start, at + 1)
+        return sorted(found)
+
+    def search(self, text: str) -> bool:
+        positions = self._positions(text)
+        if positions is None:
+            return self.pattern.search(text) is not None
+        return _hit_at(self.pattern, text, positions)
+
+    def count(self, text: str) -> int:
+        positions = self._positions(text)
+        if positions is None:
+            return len(self.pattern.findall(text))
+        hits, end = 0, 0
+        for at in positions:  # matches are not empty: they start with a start
+            if at >= end and (match := self.pattern.match(text, at)):
+                hits, end = hits + 1, match.end()
+        return hits
+
+
+_REPEATS = (_regex_parser.MAX_REPEAT, _regex_parser.MIN_REPEAT, _regex_parser.POSSESSIVE_REPEAT)
+
+
+def _needs(items: Any) -> list[frozenset[str]]:
+    """Needs of a parsed sequence: each run of ASCII literals, and the needs of groups,
+    repeats of at least one and branches whose every alternative needs something."""
+    p = _regex_parser
+    needs: list[frozenset[str]] = []
+    run = ""
+    for op, arg in items:
+        if op is p.LITERAL and chr(arg).isascii():
+            run += chr(arg).lower()
+            continue
+        if run:
+            needs.append(frozenset({run}))
+            run = ""
+        if op is p.SUBPATTERN:
+            needs += _needs(arg[-1])
+        elif op in _REPEATS and arg[0] >= 1:
+            needs += _needs(arg[2])
+        elif op is p.ATOMIC_GROUP:
+            needs += _needs(arg)
+        elif op is p.BRANCH:
+            options = [_needs(alternative) for alternative in arg[1]]
+            if all(options):
+                best = [max(o, key=lambda need: min(map(len, need))) for o in options]
+                needs.append(frozenset().union(*best))
+    if run:
+        needs.append(frozenset({run}))
+    return needs
+
+
+def _starts(items: Any) -> frozenset[str] | None:
+    """The ASCII literal text every match of a parsed sequence starts with (one of the
+    set), lowercased; None when a match may start otherwise (or be empty)."""
+    p = _regex_parser
+    run = ""
+    for op, arg in items:
+        if op is p.LITERAL and chr(arg).isascii():
+            run += chr(arg).lower()
+            continue
+        if run:
+            break
+        if op in (p.AT, p.ASSERT, p.ASSERT_NOT):  # zero width: the match starts after
+            continue
+        if op is p.SUBPATTERN:
+            return _starts(arg[-1])
+        if op in _REPEATS and arg[0] >= 1:
+            return _starts(arg[2])
+        if op is p.ATOMIC_GROUP:
+            return _starts(arg)
+        if op is p.BRANCH:
+            options = [_starts(alternative) for alternative in arg[1]]
+            known = [option for option in options if option is not None]
+            return frozenset().union(*known) if len(known) == len(options) else None
+        return None
+    return frozenset({run}) if run else None
