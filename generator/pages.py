@@ -128,17 +128,18 @@ class PageRenderer:
     def __init__(self, settings: Settings, rules: Iterable[TagRule]) -> None:
         self.settings = settings
         self.tag_titles = {rule.slug: rule.title for rule in rules}
-        self._cards: dict[str, str] = {}
+        self._cards: dict[tuple[str, bool], str] = {}
 
-    def card(self, paper: Paper, root: str) -> Markup:
+    def card(self, paper: Paper, root: str, abstract: bool = True) -> Markup:
         """A paper's card (``_macros.j2``) for a page ``root`` below the site root. A paper
         is listed on its day, its tags' pages and maybe the home page: its card is rendered
         once, with a placeholder for the relative links' root."""
-        cached = self._cards.get(paper.id)
+        key = (paper.id, abstract)
+        cached = self._cards.get(key)
         if cached is None:
             template = _ENV.get_template("_macros.j2")
-            macro = template.make_module(self._globals()).card
-            cached = self._cards[paper.id] = str(macro(paper, _ROOT))
+            macro = getattr(template.make_module(self._globals()), "card")  # noqa: B009
+            cached = self._cards[key] = str(macro(paper, _ROOT, abstract))
         return Markup(cached.replace(_ROOT, root))
 
     def _globals(self) -> dict[str, object]:

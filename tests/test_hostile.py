@@ -87,7 +87,7 @@ def test_paper_pages_show_text_literally(nasty_site, nasty_papers):
         topic = [e.text_content().strip() for e in doc.cssselect(".md-header__topic .md-ellipsis")]
         assert paper.title in topic
         description = doc.cssselect('meta[name="description"]')[0].get("content")
-        assert paper.abstract.startswith(description)
+        assert paper.abstract.startswith(description.removesuffix("…"))
         if paper.authors:
             assert doc.cssselect(".paper-authors")[0].text_content() == ", ".join(paper.authors)
         assert_safe(doc)
@@ -106,8 +106,14 @@ def test_listing_pages_show_text_literally(nasty_site, nasty_papers):
             paper = by_id[card.get("id")]
             seen.add(paper.id)
             assert card.cssselect(".paper-card__title")[0].text_content() == paper.title
-            shown = card.cssselect(".paper-card__abstract")[0].text_content().rstrip("…")
-            assert paper.abstract.startswith(shown.rstrip())
+            abstract = card.cssselect(".paper-card__abstract")  # tag pages leave it out
+            assert len(abstract) == ("/tags/" not in path.as_posix())
+            if abstract:
+                shown = abstract[0].text_content().rstrip("…")
+                assert paper.abstract.startswith(shown.rstrip())
+            if paper.authors:
+                authors = card.cssselect(".paper-card__authors")[0].text_content()
+                assert authors.startswith(", ".join(paper.authors[:4]))
     assert seen == set(by_id)
 
 
