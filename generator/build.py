@@ -24,9 +24,10 @@ from pathlib import Path
 
 from generator.compact import compact_site
 from generator.generate import Corpus, Summary, read_corpus, render_site
-from generator.process import StepTiming, run_child, timed
-from generator.search_index import index_site
+from generator.process import Child, StepTiming, run_child, timed
+from generator.search_index import start_index, write_search_pages
 from generator.settings import load_settings
+from generator.writer import Writer
 
 
 @contextmanager
@@ -69,7 +70,12 @@ def _swap(new: Path, target: Path) -> None:
 
 
 def run_mkdocs(
-    config: Path, docs_dir: Path, site_dir: Path, epoch: int | None, timings: list[StepTiming]
+    config: Path,
+    docs_dir: Path,
+    site_dir: Path,
+    epoch: int | None,
+    timings: list[StepTiming],
+    beside: tuple[Child, ...] = (),
 ) -> None:
     """``mkdocs build --strict`` of ``docs_dir`` into ``site_dir``; ``BuildError`` on failure."""
     env = dict(os.environ, PAPERS_DOCS_DIR=str(docs_dir.resolve()))
@@ -87,7 +93,7 @@ def run_mkdocs(
         "--site-dir",
         str(site_dir.resolve()),
     ]
-    run_child("mkdocs build", command, env, timings)
+    run_child("mkdocs build", command, env, timings, beside)
 
 
 def _work_folder(target: Path) -> Path:
@@ -102,6 +108,30 @@ def _newest_epoch(corpus: Corpus) -> int:
     if newest is None:
         return 0
     return int(datetime(newest.year, newest.month, newest.day, tzinfo=UTC).timestamp())
+
+
+def _build_site(
+    config: Path,
+    docs: Path,
+    site: Path,
+    writer: Writer,
+    epoch: int,
+    timings: list[StepTiming],
+) -> None:
+    """MkDocs, with Pagefind indexing the paper pages beside it (generator/search_index.py),
+    then the compact step; the search bundle goes into the site last."""
+    pages, bundle = site.with_name("search-pages"), site.with_name("pagefind")
+    with timed("search pages", timings):
+        write_search_pages(writer.files, pages)
+    indexing = start_index(pages, bundle)
+    try:
+        run_mkdocs(config, docs, site, epoch, timings, beside=(indexing,))
+        with timed("compact", timings):
+            compact_site(site)
+        indexing.finish(timings, beside="mkdocs build")
+    finally:
+        indexing.stop()
+    bundle.rename(site / "pagefind")
 
 
 def run_build(content: Path, docs_dir: Path, config: Path, site_dir: Path | None = None) -> Summary:
@@ -124,10 +154,7 @@ def run_build(content: Path, docs_dir: Path, config: Path, site_dir: Path | None
             if site_dir is not None:
                 works.append(_work_folder(site_dir))
                 new_site = works[1] / "site"
-                run_mkdocs(config, new_docs, new_site, _newest_epoch(corpus), timings)
-                with timed("compact", timings):
-                    compact_site(new_site)
-                index_site(new_site, timings)
+                _build_site(config, new_docs, new_site, writer, _newest_epoch(corpus), timings)
             with _signals_blocked(), timed("swap", timings):
                 _swap(new_docs, docs_dir)
                 if site_dir is not None:

@@ -30,6 +30,8 @@ class StepTiming:
     step: str
     seconds: float
     peak_mib: float
+    beside: str = ""
+    """The step this one ran beside, in parallel (its time is not added to the total)."""
 
 
 def _own_peak_mib() -> float:
@@ -56,45 +58,90 @@ def _high_water_mib(pid: int) -> float | None:
     return None
 
 
-def _wait_watching_memory(pid: int) -> tuple[int, float]:
-    """Reap ``pid``; its exit status and peak memory in MiB, sampled every 20 ms."""
-    peak: float | None = None
-    while True:
-        reaped, status, usage = os.wait4(pid, os.WNOHANG)
-        if reaped:
-            return status, peak if peak is not None else usage.ru_maxrss / 1024
-        sample = _high_water_mib(pid)
-        if sample is not None:
-            peak = max(peak or 0.0, sample)
-        time.sleep(0.02)
+
+
+class Child:
+    """A running build step in its own process, started by :func:`start_child`."""
+
+    def __init__(self, step: str, command: list[str], env: dict[str, str]) -> None:
+        self.step = step
+        self.started = time.perf_counter()
+        self._peak: float | None = None
+        # Output goes to a temporary file rather than a pipe, so that nothing blocks while
+        # the child runs beside another one, and it can be reaped with os.wait4.
+        self._output = tempfile.TemporaryFile(  # noqa: SIM115 (closed by finish or stop)
+            mode="w+", encoding="utf-8", errors="replace"
+        )
+        try:
+            self._process = subprocess.Popen(
+                command,
+                env=env,
+                stdout=self._output,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+            )
+        except OSError as exc:
+            self._output.close()
+            raise BuildError(f"{step} could not start: {command[0]}: {exc.strerror}") from None
+
+    def sample(self) -> None:
+        """Note the child's memory high-water mark while it runs."""
+        if self._process.returncode is None:
+            sample = _high_water_mib(self._process.pid)
+            if sample is not None:
+                self._peak = max(self._peak or 0.0, sample)
+
+    def _wait(self, others: tuple[Child, ...]) -> tuple[int, float]:
+        """Reap the child, sampling its memory (and that of ``others``, running beside it)
+        every 20 ms; its exit status and peak memory in MiB."""
+        while True:
+            reaped, status, usage = os.wait4(self._process.pid, os.WNOHANG)
+            if reaped:
+                return status, self._peak if self._peak is not None else usage.ru_maxrss / 1024
+            for child in (self, *others):
+                child.sample()
+            time.sleep(0.02)
+
+    def finish(
+        self, timings: list[StepTiming], beside: str = "", others: tuple[Child, ...] = ()
+    ) -> None:
+        """Wait for the child; ``BuildError`` with the last lines it printed if it failed."""
+        try:
+            status, peak_mib = self._wait(others)
+        except BaseException:  # Ctrl-C or SIGTERM: stop the child too, then give up
+            self.stop()
+            raise
+        self._process.returncode = os.waitstatus_to_exitcode(status)
+        self._output.seek(0)
+        lines = self._output.read().strip().splitlines()
+        self._output.close()
+        seconds = time.perf_counter() - self.started
+        timings.append(StepTiming(self.step, seconds, peak_mib, beside))
+        if self._process.returncode != 0:
+            detail = " | ".join(line.strip() for line in lines[-5:] if line.strip())
+            code = self._process.returncode
+            raise BuildError(f"{self.step} failed: {detail or f'exit code {code}'}")
+
+    def stop(self) -> None:
+        """Kill the child if it still runs (another step failed or the build was stopped)."""
+        if self._process.returncode is None:
+            self._process.kill()
+            self._process.wait()
+        self._output.close()
+
+
+def start_child(step: str, command: list[str], env: dict[str, str]) -> Child:
+    """Start ``command`` as the build step ``step``; ``finish()`` waits for it."""
+    return Child(step, command, env)
 
 
 def run_child(
-    step: str, command: list[str], env: dict[str, str], timings: list[StepTiming]
+    step: str,
+    command: list[str],
+    env: dict[str, str],
+    timings: list[StepTiming],
+    beside: tuple[Child, ...] = (),
 ) -> None:
-    """Run ``command``; on a non-zero exit, ``BuildError`` with the last lines it printed.
-
-    Output goes to a temporary file rather than a pipe so that the child can be reaped with
-    ``os.wait4``, which gives its own peak memory.
-    """
-    started = time.perf_counter()
-    with tempfile.TemporaryFile(mode="w+", encoding="utf-8", errors="replace") as output:
-        try:
-            child = subprocess.Popen(
-                command, env=env, stdout=output, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL
-            )
-        except OSError as exc:
-            raise BuildError(f"{step} could not start: {command[0]}: {exc.strerror}") from None
-        try:
-            status, peak_mib = _wait_watching_memory(child.pid)
-        except BaseException:  # Ctrl-C or SIGTERM: stop the child too, then give up
-            child.kill()
-            child.wait()
-            raise
-        child.returncode = os.waitstatus_to_exitcode(status)
-        output.seek(0)
-        lines = output.read().strip().splitlines()
-    timings.append(StepTiming(step, time.perf_counter() - started, peak_mib))
-    if child.returncode != 0:
-        detail = " | ".join(line.strip() for line in lines[-5:] if line.strip())
-        raise BuildError(f"{step} failed: {detail or f'exit code {child.returncode}'}")
+    """Run ``command`` to its end (sampling the memory of the children ``beside`` it);
+    ``BuildError`` on a non-zero exit."""
+    start_child(step, command, env).finish(timings, others=beside)

@@ -1,11 +1,20 @@
-"""The search step: Pagefind indexes the built paper pages into ``site/pagefind/``.
+"""The search step: Pagefind indexes the paper pages into ``site/pagefind/``.
 
-Only paper pages are indexed (``papers/*/index.html``; listing pages repeat abstracts and
-would only add noise). Each paper page marks its searchable part with ``data-pagefind-body``
-and carries its tags and month as Pagefind filters, its day as a sort key and as metadata
-(see ``templates/paper.md.j2``); ``overrides/assets/javascripts/search.js`` is the reader's
-side. Pagefind comes from PyPI (``pagefind[extended]``, the binary inside the wheel) and runs
-as ``python -m pagefind``; ``PAPERS_PAGEFIND`` names another executable instead (tests use it
+Only paper pages are indexed (listing pages repeat abstracts and would only add noise).
+Each paper page marks its searchable part with ``data-pagefind-body`` and carries its tags
+and month as Pagefind filters, its day as a sort key and as metadata (see
+``templates/paper.md.j2``); ``overrides/assets/javascripts/papers-search.js`` is the
+reader's side.
+
+Pagefind reads a copy of each paper page's body, the raw HTML block that the page's
+Markdown holds and that MkDocs passes through untouched (``overrides/hooks.py``), in a
+minimal HTML page at the paper's URL. It gets the same body, title and URL as from the
+built page, so it can run beside MkDocs on the second core instead of after it: at 10,000
+papers each takes about 20-30 s. ``tests/test_build.py`` checks the index against one made
+from the built pages.
+
+Pagefind comes from PyPI (``pagefind[extended]``, the binary inside the wheel) and runs as
+``python -m pagefind``; ``PAPERS_PAGEFIND`` names another executable instead (tests use it
 to stand in a missing or failing one).
 """
 
@@ -13,12 +22,12 @@ from __future__ import annotations
 
 import os
 import sys
-from pathlib import Path
+from collections.abc import Mapping
+from pathlib import Path, PurePosixPath
 
-from generator.process import StepTiming, run_child
+from generator.process import Child, start_child
 
-#: The pages Pagefind reads, relative to the site folder.
-INDEXED_PAGES = "papers/*/index.html"
+_PAGE = b'<!doctype html>\n<html lang="en">\n<head><meta charset="utf-8"><title></title></head>\n'
 
 
 def pagefind_command() -> list[str]:
@@ -27,16 +36,34 @@ def pagefind_command() -> list[str]:
     return [override] if override else [sys.executable, "-m", "pagefind"]
 
 
-def index_site(site_dir: Path, timings: list[StepTiming]) -> None:
-    """Write the Pagefind index of ``site_dir``'s paper pages into ``site_dir/pagefind``."""
+def paper_body(markdown: bytes) -> bytes:
+    """The body of a generated paper page: everything after its front matter."""
+    _, _, body = markdown.partition(b"\n---\n")
+    return body
+
+
+def write_search_pages(files: Mapping[PurePosixPath, bytes], folder: Path) -> int:
+    """For each ``papers/<id>.md``, ``folder/papers/<id>/index.html`` holding its body."""
+    count = 0
+    for path, markdown in files.items():
+        if len(path.parts) == 2 and path.parts[0] == "papers" and path.suffix == ".md":
+            page = folder / "papers" / path.stem / "index.html"
+            page.parent.mkdir(parents=True, exist_ok=True)
+            page.write_bytes(_PAGE + b"<body>\n" + paper_body(markdown) + b"</body>\n</html>\n")
+            count += 1
+    return count
+
+
+def start_index(pages: Path, bundle: Path) -> Child:
+    """Start Pagefind on ``pages``, writing the search bundle to ``bundle``."""
     command = [
         *pagefind_command(),
         "--site",
-        str(site_dir.resolve()),
-        "--glob",
-        INDEXED_PAGES,
+        str(pages.resolve()),
+        "--output-path",
+        str(bundle.resolve()),
         "--force-language",
         "en",
         "--silent",
     ]
-    run_child("pagefind", command, dict(os.environ), timings)
+    return start_child("pagefind", command, dict(os.environ))

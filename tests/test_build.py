@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 
+import pytest
 from lxml import html
 
 from generator.build import run_build
 
-from conftest import ROOT, build_site, copy_site_config, read_feed, run_papers, tree_bytes
+from conftest import ROOT, SEED, build_site, copy_site_config, read_feed, run_papers, tree_bytes
 
 
 def page(site, path):
@@ -168,3 +171,37 @@ def test_raw_html_hook_changes_no_byte_of_the_site(shipped_site, tmp_path):
     pages = sorted(name for name in with_hook if name.endswith(".html"))
     assert len(pages) > 100 and pages == sorted(n for n in without if n.endswith(".html"))
     assert [name for name in pages if with_hook[name] != without[name]] == []
+
+
+def test_search_index_matches_one_made_from_the_built_pages(shipped_site, tmp_path):
+    """Pagefind reads each paper page's body beside MkDocs (generator/search_index.py): the
+    same index as when it reads the built pages."""
+    site = shipped_site / "site"
+    command = [sys.executable, "-m", "pagefind", "--site", str(site), "--glob",
+               "papers/*/index.html", "--output-path", str(tmp_path / "pf"),
+               "--force-language", "en", "--silent"]  # fmt: skip
+    subprocess.run(command, check=True, capture_output=True)
+    for part in ("fragment", "index"):
+        assert tree_bytes(tmp_path / "pf" / part) == tree_bytes(site / "pagefind" / part)
+    assert len(list((site / "pagefind" / "fragment").iterdir())) == 89
+
+
+@pytest.mark.parametrize(
+    ("pagefind", "message"),
+    [("/nonexistent/pagefind", "pagefind could not start"), ("false", "pagefind failed")],
+)
+def test_a_missing_or_failing_pagefind_stops_the_build_and_keeps_the_site(
+    tmp_path, pagefind, message
+):
+    project, _ = build_site(tmp_path, {"2025-06-06.txt": SEED.read_text(encoding="utf-8")})
+    before = tree_bytes(project / "docs"), tree_bytes(project / "site")
+    env = dict(os.environ, PAPERS_PAGEFIND=shutil.which(pagefind) or pagefind)
+    result = run_papers(
+        "build", "--content", project / "content", "--docs-dir", project / "docs",
+        "--site-dir", project / "site", "--config", project / "mkdocs.yml", env=env,
+    )  # fmt: skip
+    assert result.returncode == 1
+    assert result.stderr.startswith(f"papers: error: {message}")
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert (tree_bytes(project / "docs"), tree_bytes(project / "site")) == before
+    assert not list(project.glob(".build-*"))

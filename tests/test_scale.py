@@ -1,0 +1,136 @@
+"""Listings that stay small as the site grows: pagination, the day archive by year, every
+paper within three clicks of home, a sitemap of every page, no page over 150 KB.
+
+The site here is a synthetic corpus (scripts/corpus.py, as the benchmark uses) built with
+small page sizes, so that a few hundred papers exercise what a site of tens of thousands
+does with the default settings.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections import deque
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+from lxml import etree, html
+
+from generator.build import run_build
+from generator.pages import _window
+from generator.paginate import page_path, paginate
+
+from conftest import ROOT, copy_site_config
+
+sys.path.insert(0, str(ROOT / "scripts"))
+from corpus import write_corpus
+
+PAPERS = 400
+SETTINGS = "    tag_page_size: 10\n    days_per_archive: 4\n"
+
+
+def test_paginate_cuts_pages_and_names_their_urls():
+    pages = paginate(list(range(23)), 10, "tags/llm/")
+    assert [p.number for p in pages] == [1, 2, 3]
+    assert [list(p.items) for p in pages][2] == [20, 21, 22]
+    assert [p.path for p in pages] == ["tags/llm/", "tags/llm/page/2/", "tags/llm/page/3/"]
+    assert pages[0].previous is None and pages[0].next == 2 and pages[2].next is None
+    assert pages[2].link(1) == "../../../../tags/llm/"  # from tags/llm/page/3/
+    assert pages[0].link(3) == "../../tags/llm/page/3/"
+    assert (pages[1].first_index, pages[1].total, pages[1].count) == (10, 23, 3)
+    empty = paginate([], 10, "tags/x/")
+    assert len(empty) == 1 and list(empty[0].items) == [] and empty[0].next is None
+    assert page_path("tags/x/", 1) == "tags/x/"
+    with pytest.raises(ValueError):
+        paginate([1], 0, "tags/x/")
+
+
+def test_pager_shows_first_last_and_neighbours():
+    assert _window(1, 1) == [1]
+    assert _window(1, 3) == [1, 2, 3]
+    assert _window(10, 76) == [1, None, 8, 9, 10, 11, 12, None, 76]
+    assert _window(76, 76) == [1, None, 74, 75, 76]
+    assert _window(4, 8) == [1, 2, 3, 4, 5, 6, None, 8]
+
+
+@pytest.fixture(scope="module")
+def big_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    project = tmp_path_factory.mktemp("scale")
+    content = write_corpus(project, PAPERS - 1)
+    # One old day, so that the archive has a second year.
+    (content / "2024-12-31.yaml").write_text(
+        'date: 2024-12-31\npapers:\n  - title: "An Old Paper"\n    abstract: "Old."\n',
+        encoding="utf-8",
+    )
+    copy_site_config(project)
+    config = project / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text.replace("  papers:\n", "  papers:\n" + SETTINGS), encoding="utf-8")
+    run_build(project / "content", project / "docs", config, project / "site")
+    return project / "site"
+
+
+def links_of(page: Path, site: Path) -> set[Path]:
+    """The site pages a page links to (as index.html files)."""
+    doc = html.fromstring(page.read_bytes())
+    here = "file://" + page.as_posix()
+    found = set()
+    for href in doc.xpath("//a/@href"):
+        url = urlsplit(urljoin(here, href))
+        if url.scheme != "file":
+            continue
+        target = Path(url.path)
+        target = target / "index.html" if url.path.endswith("/") else target
+        if target.suffix == ".html" and target.is_file() and site in target.parents:
+            found.add(target)
+    return found
+
+
+def test_tag_pages_paginate_and_days_split_by_year(big_site):
+    llm = sorted((big_site / "tags" / "llm" / "page").glob("*/index.html"))
+    assert len(llm) >= 2
+    for page in [big_site / "tags/llm/index.html", *llm]:
+        doc = html.fromstring(page.read_bytes())
+        assert len(doc.cssselect("article.paper-card")) <= 10
+        assert doc.cssselect("nav.papers-pages a[rel=next], nav.papers-pages a[rel=prev]")
+    year_pages = (big_site / "days").glob("[0-9][0-9][0-9][0-9]/index.html")
+    years = sorted(p.parent.name for p in year_pages)
+    assert years == ["2024", "2025"]
+    home = links_of(big_site / "index.html", big_site)
+    assert {big_site / "days" / y / "index.html" for y in years} <= home
+
+
+def test_every_paper_is_within_three_clicks_of_home(big_site):
+    depth = {big_site / "index.html": 0}
+    queue = deque(depth)
+    while queue:
+        page = queue.popleft()
+        if depth[page] == 3:
+            continue
+        for target in links_of(page, big_site):
+            if target not in depth:
+                depth[target] = depth[page] + 1
+                queue.append(target)
+    papers = set((big_site / "papers").glob("*/index.html"))
+    assert len(papers) == PAPERS
+    assert sorted(p.parent.name for p in papers - set(depth)) == []
+
+
+def test_the_sitemap_lists_every_page(big_site):
+    tree = etree.fromstring((big_site / "sitemap.xml").read_bytes())
+    locs = {urlsplit(loc).path for loc in tree.xpath("//*[local-name()='loc']/text()")}
+    base = urlsplit("https://example.org/papers/").path
+    pages = {
+        base + p.parent.relative_to(big_site).as_posix() + "/"
+        for p in big_site.rglob("index.html")
+        if "pagefind" not in p.parts
+    }
+    pages = {re.sub(r"/\./$", "/", p) for p in pages}
+    assert pages - locs == set()
+
+
+def test_no_page_is_larger_than_150_kb(big_site):
+    sizes = {p: p.stat().st_size for p in big_site.rglob("*.html")}
+    largest = max(sizes, key=sizes.get)
+    assert sizes[largest] <= 150_000, largest
