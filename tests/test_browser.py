@@ -121,6 +121,9 @@ def test_search_finds_a_paper_by_a_word_of_its_abstract(browser, site_url, shipp
 def test_a_tag_filter_narrows_the_results(browser, site_url):
     page, _, errors = open_page(browser, site_url)
     everything = search(page, "model")
+    # The tag list loads when the reader reaches for it (Pagefind's filter index).
+    page.focus("[data-papers-search-tag]")
+    page.wait_for_function("document.querySelector('[data-papers-search-tag]').length > 1")
     options = page.locator("[data-papers-search-tag] option").all_inner_texts()
     assert options[0] == "All tags"
     option = next(o for o in options if o.startswith("Large language models ("))

@@ -52,7 +52,11 @@
   const sortSelect = root.querySelector("[data-papers-search-sort]");
   const list = root.querySelector("[data-papers-search-results]");
   const more = root.querySelector("[data-papers-search-more]");
-  const PAGE = 10;
+  const PAGE = 5; // results shown at first; each needs its fragment fetched
+  /* A search runs once typing pauses this long: the index chunks of every prefix typed on
+     the way ("d", "di", "dif"…) are not fetched. */
+  const PAUSE = 130;
+  const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
   const config = JSON.parse(document.getElementById("__config").textContent);
   const base = new URL(config.base.replace(/\/?$/, "/"), location.href);
@@ -66,7 +70,6 @@
       loading = import(new URL("pagefind/pagefind.js", base).href).then(async (module) => {
         await module.options({ baseUrl: base.pathname, excerptLength: 24 });
         await module.init();
-        fillTags(await module.filters());
         controls.hidden = false;
         return module;
       });
@@ -76,6 +79,14 @@
       });
     }
     return loading;
+  }
+
+  /* The tag list comes from Pagefind's filter index (70 KB at 10,000 papers), fetched when
+     the reader reaches for the tag control rather than with every first search. */
+  let tagsLoading = null;
+  function loadTags() {
+    if (!tagsLoading) tagsLoading = load().then((module) => module.filters()).then(fillTags);
+    return tagsLoading;
   }
 
   function fillTags(filters) {
@@ -158,13 +169,16 @@
       return;
     }
     status.textContent = "Searching…";
-    const module = await load();
-    if (current !== generation) return; // a newer keystroke took over while Pagefind loaded
+    const loaded = load(); // Pagefind's library loads while the reader types
+    await sleep(PAUSE);
+    if (current !== generation) return; // a newer keystroke took over
+    const module = await loaded;
+    if (current !== generation) return;
     const options = {};
     if (tag) options.filters = { tag };
     if (sortSelect.value === "day") options.sort = { day: "desc" };
-    const found = await module.debouncedSearch(term || null, options, 120);
-    if (found === null || current !== generation) return; // a newer keystroke took over
+    const found = await module.search(term || null, options);
+    if (current !== generation) return;
     results = found.results;
     shown = 0;
     list.replaceChildren();
@@ -176,6 +190,9 @@
 
   input.addEventListener("input", search);
   tagSelect.addEventListener("change", search);
+  for (const event of ["focus", "pointerenter", "pointerdown"]) {
+    tagSelect.addEventListener(event, loadTags);
+  }
   sortSelect.addEventListener("change", search);
   more.addEventListener("click", () => showMore(generation));
   input.addEventListener("focus", () => setOpen(true));

@@ -1,0 +1,89 @@
+"""Measure search as a reader meets it: a built site served from 127.0.0.1, searched in
+headless Chromium (Debian's /usr/bin/chromium, driven by Playwright) with a cold cache.
+
+    .venv/bin/python scripts/search_bench.py SITE [--query Q ...] [--delay MS]
+
+For each query, in a fresh browser context (empty cache): open the home page and count what
+it downloaded from pagefind/ (should be nothing), type the query into the search box one key
+every --delay ms, then print the bytes downloaded from pagefind/ since the first keystroke
+(Pagefind's library, its WebAssembly, index chunks and the fragments of the shown results)
+and the time from the last keystroke until the results are on screen. Build a large site
+first, e.g. ``scripts/bench.py --papers 10000 --runs 1 --only build --keep /tmp/b10k``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import statistics
+import threading
+import time
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+QUERIES = ["diffusion", "reinforcement learning", "retrieval augmented", "calibration", "agent"]
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
+
+
+class _Quiet(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("site", type=Path)
+    parser.add_argument("--query", action="append", help="a query (repeatable)")
+    parser.add_argument("--delay", type=int, default=120, help="ms between keystrokes")
+    args = parser.parse_args()
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=args.site))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_port}/"
+    print(f"site: {args.site} ({len(list((args.site / 'papers').iterdir())):,} paper pages)")
+    print(f"{'query':<24} {'page view':>10} {'first search':>13} {'requests':>9} "
+          f"{'results in':>11}")
+    latencies, downloads = [], []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+        for query in args.query or QUERIES:
+            context = browser.new_context()
+            page = context.new_page()
+            sizes: dict[str, int] = {}
+
+            def finished(request, sizes=sizes) -> None:  # noqa: ANN001
+                if "/pagefind/" in request.url:
+                    sizes[request.url] = request.sizes()["responseBodySize"]
+
+            page.on("requestfinished", finished)
+            page.goto(url)
+            page.wait_for_load_state("networkidle")
+            on_view = sum(sizes.values())
+            page.keyboard.press("/")
+            for key in query:
+                page.keyboard.type(key)
+                time.sleep(args.delay / 1000)
+            last_key = time.perf_counter() - args.delay / 1000
+            page.wait_for_selector("[data-papers-search][data-state=done]", state="attached")
+            page.wait_for_selector(".papers-result", timeout=10_000)
+            seconds = time.perf_counter() - last_key
+            page.wait_for_load_state("networkidle")
+            total = sum(sizes.values())
+            latencies.append(seconds)
+            downloads.append(total)
+            print(
+                f"{query:<24} {on_view:>8} B {total / 1024:>10.1f} KB {len(sizes):>9} "
+                f"{seconds * 1000:>8.0f} ms"
+            )
+            context.close()
+        browser.close()
+    server.shutdown()
+    print(
+        f"median: first search {statistics.median(downloads) / 1024:.1f} KB, "
+        f"results {statistics.median(latencies) * 1000:.0f} ms after the last keystroke"
+    )
+
+
+if __name__ == "__main__":
+    main()
