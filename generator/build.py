@@ -25,7 +25,7 @@ from pathlib import Path
 from generator.compact import compact_site
 from generator.generate import Corpus, Summary, read_corpus, render_site
 from generator.process import Child, StepTiming, run_child, timed
-from generator.search_index import start_index, write_search_pages
+from generator.search_index import drop_unused, start_index, write_search_pages
 from generator.settings import load_settings
 from generator.writer import Writer
 
@@ -131,6 +131,7 @@ def _build_site(
         indexing.finish(timings, beside="mkdocs build")
     finally:
         indexing.stop()
+    drop_unused(bundle)
     bundle.rename(site / "pagefind")
 
 

@@ -54,6 +54,26 @@ def write_search_pages(files: Mapping[PurePosixPath, bytes], folder: Path) -> in
     return count
 
 
+#: What Pagefind writes that this site never loads: its own search UIs (the header's search
+#: is papers-search.js) and the WebAssembly for pages of no declared language.
+UNUSED = (
+    "pagefind-ui.js",
+    "pagefind-ui.css",
+    "pagefind-modular-ui.js",
+    "pagefind-modular-ui.css",
+    "pagefind-component-ui.js",
+    "pagefind-component-ui.css",
+    "pagefind-highlight.js",
+    "wasm.unknown.pagefind",
+)
+
+
+def drop_unused(bundle: Path) -> None:
+    """Remove the files of :data:`UNUSED` from a written bundle."""
+    for name in UNUSED:
+        (bundle / name).unlink(missing_ok=True)
+
+
 def start_index(pages: Path, bundle: Path) -> Child:
     """Start Pagefind on ``pages``, writing the search bundle to ``bundle``."""
     command = [

@@ -61,10 +61,16 @@ def has_timings() -> bool:
 
 
 def read_timings(path: Path) -> dict[str, Any]:
-    """The generator's --timings file: {"steps": [{"step", "seconds", "peak_mib"}], "seconds"}."""
+    """The generator's --timings file: {"steps": [{"step", "seconds", "peak_mib", "beside"}],
+    "seconds"}; "beside" names the step one ran in parallel with."""
     data = json.loads(path.read_text(encoding="utf-8"))
     steps = [
-        {"step": str(s["step"]), "seconds": float(s["seconds"]), "peak_mib": float(s["peak_mib"])}
+        {
+            "step": str(s["step"]),
+            "seconds": float(s["seconds"]),
+            "peak_mib": float(s["peak_mib"]),
+            "beside": str(s.get("beside", "")),
+        }
         for s in data["steps"]
     ]
     return {"steps": steps, "seconds": float(data["seconds"])}
