@@ -129,6 +129,9 @@ class PageRenderer:
         self.settings = settings
         self.tag_titles = {rule.slug: rule.title for rule in rules}
         self._cards: dict[tuple[str, bool], str] = {}
+        self._card_macro = getattr(  # noqa: B009 (a template's macros are attributes)
+            _ENV.get_template("_macros.j2").make_module(self._globals()), "card"
+        )
 
     def card(self, paper: Paper, root: str, abstract: bool = True) -> Markup:
         """A paper's card (``_macros.j2``) for a page ``root`` below the site root. A paper
@@ -137,9 +140,7 @@ class PageRenderer:
         key = (paper.id, abstract)
         cached = self._cards.get(key)
         if cached is None:
-            template = _ENV.get_template("_macros.j2")
-            macro = getattr(template.make_module(self._globals()), "card")  # noqa: B009
-            cached = self._cards[key] = str(macro(paper, _ROOT, abstract))
+            cached = self._cards[key] = str(self._card_macro(paper, _ROOT, abstract))
         return Markup(cached.replace(_ROOT, root))
 
     def _globals(self) -> dict[str, object]:

@@ -48,7 +48,10 @@ class Writer:
 
     def write_to(self, folder: Path) -> None:
         """Write every file under ``folder`` (which should be new and empty)."""
+        made: set[Path] = set()
         for pure in sorted(self.files):
             target = folder.joinpath(*pure.parts)
-            target.parent.mkdir(parents=True, exist_ok=True)
+            if target.parent not in made:  # one mkdir per folder, not per file
+                target.parent.mkdir(parents=True, exist_ok=True)
+                made.add(target.parent)
             target.write_bytes(self.files[pure])
