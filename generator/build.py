@@ -161,8 +161,9 @@ def run_build(content: Path, docs_dir: Path, config: Path, site_dir: Path | None
                 if site_dir is not None:
                     _swap(new_site, site_dir)
         finally:
-            for work in works:
-                shutil.rmtree(work, ignore_errors=True)
+            with timed("cleanup", timings):  # the search pages: one file a paper
+                for work in works:
+                    shutil.rmtree(work, ignore_errors=True)
     corpus.summary.site_built = site_dir is not None
     corpus.summary.seconds = time.perf_counter() - started
     corpus.summary.steps = timings

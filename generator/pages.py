@@ -133,14 +133,14 @@ class PageRenderer:
             _ENV.get_template("_macros.j2").make_module(self._globals()), "card"
         )
 
-    def card(self, paper: Paper, root: str, abstract: bool = True) -> Markup:
+    def card(self, paper: Paper, root: str, full: bool = True) -> Markup:
         """A paper's card (``_macros.j2``) for a page ``root`` below the site root. A paper
         is listed on its day, its tags' pages and maybe the home page: its card is rendered
         once, with a placeholder for the relative links' root."""
-        key = (paper.id, abstract)
+        key = (paper.id, full)
         cached = self._cards.get(key)
         if cached is None:
-            cached = self._cards[key] = str(self._card_macro(paper, _ROOT, abstract))
+            cached = self._cards[key] = str(self._card_macro(paper, _ROOT, full))
         return Markup(cached.replace(_ROOT, root))
 
     def _globals(self) -> dict[str, object]:

@@ -156,9 +156,9 @@ def step_rows(runs: list[Run]) -> list[tuple[str, list[float], list[float]]]:
     for name in names:
         found = [s for run in runs for s in run["steps"] if s["step"] == name]
         beside = found[0].get("beside")
-        label = f"{name} (beside {beside})" if beside else name
+        label = f"{name} ‖ {beside.split()[0]}" if beside else name
         rows.append((label, [s["seconds"] for s in found], [s["peak_mib"] for s in found]))
-    # A step that ran beside another (Pagefind beside MkDocs) overlaps it: not added up.
+    # A step that ran beside another ("pagefind ‖ mkdocs") overlaps it: not added up.
     outside = [
         run["seconds"] - sum(s["seconds"] for s in run["steps"] if not s.get("beside"))
         for run in runs
