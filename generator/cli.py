@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from dataclasses import asdict
+from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -37,8 +39,38 @@ def _write_timings(path: Path, summary: Summary) -> None:
     path.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
 
 
+#: The distributions whose versions decide what a build writes, as PyPI names them.
+VERSIONED = (
+    ("papers-site", "generator"),
+    ("mkdocs", "MkDocs"),
+    ("mkdocs-material", "Material for MkDocs"),
+    ("pagefind", "Pagefind"),
+    ("pagefind-bin-extended", "Pagefind binary"),
+    ("feedgen", "feedgen"),
+)
+
+
+def versions() -> str:
+    """One line per package that shapes the site, and the Python running it: what a deploy
+    log shows of what built the site (the site itself carries no versions)."""
+    lines = []
+    for distribution, label in VERSIONED:
+        try:
+            found = metadata.version(distribution)
+        except metadata.PackageNotFoundError:
+            found = "not installed"
+        lines.append(f"{label} {found}")
+    if os.environ.get("PAPERS_PAGEFIND"):
+        lines.append(f"Pagefind run as {os.environ['PAPERS_PAGEFIND']} (PAPERS_PAGEFIND)")
+    lines.append(f"Python {sys.version.split()[0]}")
+    return "\n".join(lines)
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="papers", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="papers", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--version", action="version", version=versions())
     commands = parser.add_subparsers(dest="command", required=True)
     build = commands.add_parser("build", help="generate Markdown and feeds, then run MkDocs")
     _add_build_options(build)

@@ -121,7 +121,7 @@ def test_deploy_workflow_triggers_permissions_and_cache():
     for job in (jobs["fetch"], jobs["build"]):
         [python] = [s for s in job["steps"] if s.get("uses", "").startswith("actions/setup")]
         assert python["with"]["cache"] == "pip"
-        assert python["with"]["cache-dependency-path"] == "pyproject.toml"
+        assert python["with"]["cache-dependency-path"] == "requirements.txt"
 
 
 def test_no_expression_is_pasted_into_a_script():
@@ -173,7 +173,8 @@ def borrow_venv(workspace: Path) -> None:
     )
     script.chmod(0o755)
     earlier = time.time() - 60
-    os.utime(workspace / "pyproject.toml", (earlier, earlier))
+    for name in ("pyproject.toml", "requirements.txt"):
+        os.utime(workspace / name, (earlier, earlier))
     (venv / ".installed").touch()
 
 
