@@ -4,9 +4,11 @@ What keeps them valid and stable (each a feedgen trap, see STYLE.md):
 
 - One entry per paper. Its id is a tag URI from the site host, the paper's first day and
   its page path, so it never changes between builds.
-- Dates come from the data: an entry is dated its first day at 00:00 UTC minus its rank
-  on that day in seconds, so entries of one feed never share an ``updated`` value. The
-  feed's own ``updated`` / ``lastBuildDate`` is its newest entry's, never the clock.
+- Dates come from the data: an entry is dated its first day at 12:00 UTC minus one second
+  more than its rank on that day, so entries of one feed never share an ``updated`` value,
+  and a reader anywhere from UTC-11 to UTC+12 shows each on the day it was listed (at
+  midnight UTC most of a day's entries read as the day before). The feed's own
+  ``updated`` / ``lastBuildDate`` is its newest entry's, never the clock.
 - Entries are added with ``order="append"`` after sorting newest first.
 - One alternate link per entry; ``rel="self"`` links are absolute.
 - In RSS, ``&`` and ``<`` are written as ``&#x26;`` and ``&#x3C;`` (the W3C validator warns
@@ -45,10 +47,15 @@ class FeedSpec:
     papers: tuple[Paper, ...]
 
 
+#: The hour (UTC) entries are dated at on their day; see the module docstring.
+ENTRY_HOUR = 12
+
+
 def entry_updated(paper: Paper) -> datetime:
-    """The entry date: first day at midnight UTC minus the paper's rank in seconds."""
-    start = datetime.combine(paper.first_day, time(0, 0), tzinfo=UTC)
-    return start - timedelta(seconds=paper.rank)
+    """The entry date: first day at noon UTC minus (rank + 1) seconds: 11:59:59 for the
+    day's first paper, which is 23:59:59 the same day at UTC+12."""
+    noon = datetime.combine(paper.first_day, time(ENTRY_HOUR, 0), tzinfo=UTC)
+    return noon - timedelta(seconds=paper.rank + 1)
 
 
 def entry_id(settings: Settings, paper: Paper) -> str:
@@ -64,7 +71,8 @@ def newest_papers(papers: list[Paper] | tuple[Paper, ...], limit: int) -> list[P
 def feed_updated(papers: list[Paper], fallback: date | None) -> datetime:
     if papers:
         return max(entry_updated(p) for p in papers)
-    return datetime.combine(fallback or date(1970, 1, 1), time(0, 0), tzinfo=UTC)
+    noon = datetime.combine(fallback or date(1970, 1, 1), time(ENTRY_HOUR, 0), tzinfo=UTC)
+    return noon - timedelta(seconds=1)  # as a first paper of that day would be dated
 
 
 def entry_html(settings: Settings, paper: Paper, tag_titles: dict[str, str]) -> str:

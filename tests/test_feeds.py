@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, date, datetime
+from dataclasses import replace
+from datetime import UTC, date, datetime, timedelta, timezone
 
 from lxml import etree
 
@@ -40,8 +41,8 @@ TITLES = {"llm": "Language models"}
 
 
 def test_entry_dates_come_from_day_and_rank():
-    assert entry_updated(PAPERS[2]) == datetime(2025, 6, 6, tzinfo=UTC)
-    assert entry_updated(PAPERS[1]) == datetime(2025, 6, 5, 23, 59, 59, tzinfo=UTC)
+    assert entry_updated(PAPERS[2]) == datetime(2025, 6, 6, 11, 59, 59, tzinfo=UTC)
+    assert entry_updated(PAPERS[1]) == datetime(2025, 6, 6, 11, 59, 58, tzinfo=UTC)
 
 
 def test_atom_newest_first_distinct_updated_and_no_clock():
@@ -54,7 +55,7 @@ def test_atom_newest_first_distinct_updated_and_no_clock():
     ]  # feed_size=3 keeps the newest three, appended in order
     updated = [e.findtext(f"{ATOM}updated") for e in entries]
     assert len(set(updated)) == len(updated)
-    assert root.findtext(f"{ATOM}updated") == "2025-06-06T00:00:00+00:00"
+    assert root.findtext(f"{ATOM}updated") == "2025-06-06T11:59:59+00:00"
     for entry in entries:
         links = entry.findall(f"{ATOM}link")
         assert len(links) == 1 and links[0].get("href").startswith("https://feeds.example.org/")
@@ -69,7 +70,7 @@ def test_rss_channel_link_dates_and_hex_references():
     assert b"<title>Tom &#x26; Jerry &#x3C;3</title>" in xml
     channel = etree.fromstring(xml).find("channel")
     assert channel.findtext("link") == "https://feeds.example.org/"
-    assert channel.findtext("lastBuildDate") == "Fri, 06 Jun 2025 00:00:00 +0000"
+    assert channel.findtext("lastBuildDate") == "Fri, 06 Jun 2025 11:59:59 +0000"
     guids = [i.findtext("guid") for i in channel.findall("item")]
     assert guids[0] == "tag:feeds.example.org,2025-06-06:/papers/a/"
     assert channel.find("item/{http://purl.org/dc/elements/1.1/}creator").text == "Ada Lovelace"
@@ -88,7 +89,7 @@ def test_feeds_are_byte_identical_across_renders():
 def test_empty_feed_is_valid_and_dated_from_data():
     empty = FeedSpec("Empty", "Nothing", "tags/x/", "tags/x/", ())
     root = etree.fromstring(render_atom(SETTINGS, empty, TITLES, date(2025, 6, 6)))
-    assert root.findtext(f"{ATOM}updated") == "2025-06-06T00:00:00+00:00"
+    assert root.findtext(f"{ATOM}updated") == "2025-06-06T11:59:59+00:00"
 
 
 def test_built_feeds_parse_and_hold_one_entry_per_paper(tmp_path):
@@ -110,3 +111,12 @@ def test_built_feeds_parse_and_hold_one_entry_per_paper(tmp_path):
         "tag:papers.example.org,2025-06-06:/papers/language-model-title/"
     ]
     assert feed["items"][0]["tags"] == ["Large language models"]
+
+
+def test_entries_fall_on_their_listed_day_from_utc_minus_11_to_plus_12():
+    """A reader shows an entry on the day the paper was listed, wherever it is read."""
+    for rank in (0, 1, 45, 89, 199):
+        paper = replace(PAPERS[0], rank=rank)
+        for hours in range(-11, 13):
+            local = entry_updated(paper).astimezone(timezone(timedelta(hours=hours)))
+            assert local.date() == paper.first_day, (rank, hours)
