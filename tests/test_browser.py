@@ -1,83 +1,32 @@
-"""Browser tests: the built site in headless Chromium (Debian's ``chromium``), driven by
-Playwright for Python. Search is Pagefind's index read by ``papers-search.js``; these tests
-use it as a reader does. They never skip: without Chromium they fail, saying what to install
-(``.ci/run`` installs it)."""
+"""Browser tests of search: the built site in headless Chromium (``tests/browsing.py``).
+Search is Pagefind's index read by ``papers-search.js``; these tests use it as a reader
+does."""
 
 from __future__ import annotations
 
-import functools
-import os
 import re
-import threading
 from collections.abc import Iterator
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 
 from generator.generate import read_corpus
 
-#: Debian's chromium; PAPERS_CHROMIUM names another Chromium-based browser (GitHub's runners
-#: ship Google Chrome).
-CHROMIUM = os.environ.get("PAPERS_CHROMIUM", "/usr/bin/chromium")
-# As the machine's notes advise: no background traffic from a browser on a closed network.
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
+from browsing import chromium, open_page, serve
 
 
 @pytest.fixture(scope="module")
 def site_url(shipped_site: Path) -> Iterator[str]:
     """The shipped site served from 127.0.0.1 (at the root; its links are relative)."""
-    handler = functools.partial(_QuietHandler, directory=str(shipped_site / "site"))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}/"
-    server.shutdown()
-    server.server_close()
+    with serve(shipped_site / "site") as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is needed for the browser tests: apt-get install chromium")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    with chromium() as browser:
         yield browser
-        browser.close()
-
-
-def open_page(browser: Browser, url: str, **options: object) -> tuple[Page, list[str], list[str]]:
-    """A new page at ``url``; the URLs it requests and the console errors, as they come."""
-    page = browser.new_page(**options)
-    requests: list[str] = []
-    errors: list[str] = []
-    page.on("request", lambda request: requests.append(request.url))
-    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.on("requestfailed", lambda request: errors.append(f"failed: {request.url}"))
-    page.on(
-        "response",
-        lambda response: errors.append(f"{response.status}: {response.url}")
-        if response.status >= 400
-        else None,
-    )
-    page.goto(url)
-    page.wait_for_load_state("networkidle")
-    return page, requests, errors
 
 
 def search(page: Page, text: str) -> list[str]:
