@@ -195,12 +195,12 @@ def _add_day_pages(
     """A page per day (with previous / next), and the archive: ``/days/`` alone, or
     ``/days/`` listing the years and a page per year."""
     all_days = list(corpus.days)
+    counts = {day: len(papers) for day, papers in corpus.days.items()}
     for index, day in enumerate(all_days):
         previous = all_days[index - 1] if index > 0 else None
         following = all_days[index + 1] if index + 1 < len(all_days) else None
-        writer.add(
-            f"days/{day.isoformat()}.md", renderer.day(day, corpus.days[day], previous, following)
-        )
+        page = renderer.day(day, corpus.days[day], previous, following, counts)
+        writer.add(f"days/{day.isoformat()}.md", page)
     if not years:
         writer.add("days/index.md", renderer.day_index(_months(all_days, corpus.days), None))
         return

@@ -9,9 +9,10 @@ literally. Links between generated pages are relative, so the site works under a
 
 from __future__ import annotations
 
+import calendar
 import html
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from itertools import groupby
@@ -105,6 +106,15 @@ def _short_label(url: str) -> str:
     return bare if len(bare) <= 40 else bare[:39] + "…"
 
 
+def month_weeks(day: date) -> list[list[date | None]]:
+    """The weeks (Monday first) of ``day``'s month, for its calendar; ``None`` pads the
+    first and last week."""
+    weeks = calendar.Calendar(firstweekday=calendar.MONDAY).monthdatescalendar(
+        day.year, day.month
+    )
+    return [[d if d.month == day.month else None for d in week] for week in weeks]
+
+
 def _window(current: int, count: int, around: int = 2) -> list[int | None]:
     """Page numbers a pager shows: the first, the last and ``around`` either side of the
     current one; ``None`` stands for a gap."""
@@ -174,10 +184,24 @@ class PageRenderer:
         )
 
     def day(
-        self, day: date, papers: list[Paper], previous: date | None, following: date | None
+        self,
+        day: date,
+        papers: list[Paper],
+        previous: date | None,
+        following: date | None,
+        counts: Mapping[date, int],
     ) -> str:
+        """A day's page; ``counts`` (papers by day, for every day with a page) feeds its
+        month calendar."""
         return self._render(
-            "day.md.j2", 2, day=day, papers=papers, previous=previous, following=following
+            "day.md.j2",
+            2,
+            day=day,
+            papers=papers,
+            previous=previous,
+            following=following,
+            weeks=month_weeks(day),
+            counts=counts,
         )
 
     def day_index(

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import sys
 from collections import deque
+from datetime import date
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
@@ -18,7 +19,7 @@ import pytest
 from lxml import etree, html
 
 from generator.build import run_build
-from generator.pages import _window
+from generator.pages import _window, month_weeks
 from generator.paginate import page_path, paginate
 
 from conftest import ROOT, copy_site_config
@@ -134,3 +135,21 @@ def test_no_page_is_larger_than_150_kb(big_site):
     sizes = {p: p.stat().st_size for p in big_site.rglob("*.html")}
     largest = max(sizes, key=sizes.get)
     assert sizes[largest] <= 150_000, largest
+
+
+def test_month_weeks_start_on_monday_and_pad_with_none():
+    weeks = month_weeks(date(2025, 6, 6))
+    assert len(weeks) == 6 and all(len(week) == 7 for week in weeks)
+    assert weeks[0] == [None] * 6 + [date(2025, 6, 1)]
+    assert weeks[-1] == [date(2025, 6, 30)] + [None] * 6
+    assert [d for week in weeks for d in week if d] == [date(2025, 6, n) for n in range(1, 31)]
+
+
+def test_day_calendars_link_the_days_with_papers(big_site):
+    days = sorted(p.parent.name for p in (big_site / "days").glob("20*-*-*/index.html"))
+    doc = html.fromstring((big_site / "days" / days[-1] / "index.html").read_bytes())
+    [calendar] = doc.cssselect("table.papers-calendar")
+    linked = {a.get("href").strip("./") for a in calendar.cssselect("a")}
+    month = days[-1][:7]
+    assert linked == {d for d in days[:-1] if d.startswith(month)}
+    assert calendar.cssselect("strong[aria-current=date]")[0].text == str(int(days[-1][8:]))
