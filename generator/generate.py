@@ -20,6 +20,7 @@ from generator.paginate import page_source, paginate
 from generator.process import StepTiming
 from generator.readers import input_files, read_file
 from generator.settings import Settings
+from generator.stats import papers_per_day, papers_per_tag
 from generator.tagging import assign_tags, load_tag_rules
 from generator.writer import Writer
 
@@ -165,6 +166,8 @@ def render_site(corpus: Corpus, settings: Settings) -> Writer:
             writer.add(page_source(page.base, page.number), renderer.tag(tag, page))
     writer.add("tags/index.md", renderer.tag_index(corpus.tags))
     writer.add("feeds.md", renderer.feeds(corpus.tags))
+    charts = [papers_per_day(corpus.days), papers_per_tag(corpus.papers, corpus.tags)]
+    writer.add("stats.md", renderer.stats(charts, len(corpus.papers), len(listed)))
     for paper in corpus.papers:
         writer.add(f"papers/{paper.id}.md", renderer.paper(paper))
     _add_feeds(writer, corpus, settings, renderer.tag_titles)

@@ -16,6 +16,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from itertools import groupby
+from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
@@ -227,6 +228,12 @@ class PageRenderer:
 
     def paper(self, paper: Paper) -> str:
         return self._render("paper.md.j2", 2, paper=paper)
+
+    def stats(self, charts: list[Any], paper_count: int, day_count: int) -> str:
+        """The Stats page (``generator/stats.py`` draws the charts)."""
+        return self._render(
+            "stats.md.j2", 1, charts=charts, paper_count=paper_count, day_count=day_count
+        )
 
     def feeds(self, tags: list[TagInfo]) -> str:
         return self._render("feeds.md.j2", 1, tags=tags)

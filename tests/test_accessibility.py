@@ -15,7 +15,8 @@ from browsing import chromium, open_page, serve
 from conftest import ROOT
 
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-PAGES = ["", "days/", "days/2025-06-06/", "tags/", "tags/llm/", "feeds/", "papers/PAPER/"]
+PAGES = ["", "days/", "days/2025-06-06/", "tags/", "tags/llm/", "feeds/", "stats/"]
+PAGES += ["papers/PAPER/"]
 
 
 @pytest.fixture(scope="module")

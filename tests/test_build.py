@@ -31,7 +31,7 @@ def test_shipped_site_pages(shipped_site):
     tags = page(site, "tags")
     assert len(tags.cssselect("article.md-content__inner table tbody tr")) >= 20
     nav = [a.text_content().strip() for a in home.cssselect("nav.md-tabs a")]
-    assert nav == ["Home", "Days", "Tags", "Feeds"]
+    assert nav == ["Home", "Days", "Tags", "Feeds", "Stats"]
     for tag_dir in (site / "tags").iterdir():
         if tag_dir.is_dir():
             assert page(site, f"tags/{tag_dir.name}").cssselect("article.paper-card"), tag_dir

@@ -153,3 +153,20 @@ def test_day_calendars_link_the_days_with_papers(big_site):
     month = days[-1][:7]
     assert linked == {d for d in days[:-1] if d.startswith(month)}
     assert calendar.cssselect("strong[aria-current=date]")[0].text == str(int(days[-1][8:]))
+
+
+def test_the_stats_page_draws_its_numbers(big_site):
+    doc = html.fromstring((big_site / "stats" / "index.html").read_bytes())
+    figures = doc.cssselect("figure.papers-chart")
+    assert len(figures) == 2
+    for figure in figures:
+        [image] = figure.cssselect("[role=img]")
+        assert image.get("aria-label") and image.cssselect("svg")
+    per_day, per_tag = doc.cssselect("details.papers-chart-table table")
+    days = sorted((big_site / "days").glob("20*-*-*/index.html"))
+    rows = per_day.cssselect("tbody tr")
+    assert len(rows) == len(days)  # fewer than 60 days: all of them
+    listed = sum(int(r.cssselect("td")[0].text) for r in rows)
+    assert listed == PAPERS
+    assert len(per_tag.cssselect("thead th")) == 1 + 6
+    assert "Generated with pygal" not in (big_site / "stats" / "index.html").read_text()
