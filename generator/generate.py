@@ -15,6 +15,8 @@ from generator.errors import InputError, Warning_
 from generator.feeds import FeedSpec, render_atom, render_json_feed, render_rss
 from generator.merge import merge_papers
 from generator.model import Paper, RawPaper
+from generator.opml import PATH as OPML_PATH
+from generator.opml import render_opml
 from generator.pages import Month, PageRenderer, TagInfo
 from generator.paginate import page_source, paginate
 from generator.process import StepTiming
@@ -238,4 +240,5 @@ def _add_feeds(
         writer.add(spec.path + "atom.xml", render_atom(settings, spec, tag_titles, newest))
         writer.add(spec.path + "rss.xml", render_rss(settings, spec, tag_titles, newest))
     writer.add("feed.json", render_json_feed(settings, specs[0], tag_titles))
+    writer.add(OPML_PATH, render_opml(settings, specs[0], specs[1:]))
     corpus.summary.feeds = 2 * len(specs) + 1
