@@ -236,9 +236,29 @@ def _add_feeds(
         )
         for tag in corpus.tags
     ]
-    for spec in specs:
+    top = FeedSpec(
+        f"{settings.site_name}: top {settings.top_per_day} of the day",
+        f"The {settings.top_per_day} most upvoted papers of each day.",
+        "top/",
+        "",
+        top_of_each_day(corpus.days, settings.top_per_day),
+    )
+    for spec in [*specs, top]:
         writer.add(spec.path + "atom.xml", render_atom(settings, spec, tag_titles, newest))
         writer.add(spec.path + "rss.xml", render_rss(settings, spec, tag_titles, newest))
-    writer.add("feed.json", render_json_feed(settings, specs[0], tag_titles))
-    writer.add(OPML_PATH, render_opml(settings, specs[0], specs[1:]))
-    corpus.summary.feeds = 2 * len(specs) + 1
+    for spec in (specs[0], top):
+        writer.add(spec.path + "feed.json", render_json_feed(settings, spec, tag_titles))
+    writer.add(OPML_PATH, render_opml(settings, specs[0], top, specs[1:]))
+    corpus.summary.feeds = 2 * (len(specs) + 1) + 2  # Atom and RSS of each, two JSON Feeds
+
+
+def top_of_each_day(days: dict[date, list[Paper]], count: int) -> tuple[Paper, ...]:
+    """The ``count`` most upvoted papers of each day, in listed order where upvotes are
+    unknown (those come after the known ones); a paper listed on several days once."""
+    chosen: dict[str, Paper] = {}
+    for papers in days.values():
+        listed = list(enumerate(papers))
+        ranked = sorted(listed, key=lambda e: (e[1].upvotes is None, -(e[1].upvotes or 0), e[0]))
+        for _, paper in ranked[:count]:
+            chosen.setdefault(paper.id, paper)
+    return tuple(chosen.values())

@@ -2,8 +2,8 @@
 feed reader imports at once, made from the same feed specs as the feeds themselves.
 
 Atom is listed for each feed (RSS and JSON Feed hold the same entries). Outlines are
-grouped by kind: the whole site, then one per tag. No dates: the file changes only when the
-feeds do.
+grouped by kind: the whole site (every paper, and the top of each day), then one per tag.
+No dates: the file changes only when the feeds do.
 """
 
 from __future__ import annotations
@@ -16,15 +16,15 @@ from generator.settings import Settings
 PATH = "feeds.opml"
 
 
-def render_opml(settings: Settings, site: FeedSpec, tags: list[FeedSpec]) -> str:
-    """The OPML document listing the site feed and each tag feed."""
+def render_opml(settings: Settings, site: FeedSpec, top: FeedSpec, tags: list[FeedSpec]) -> str:
+    """The OPML document listing the site feeds and each tag feed."""
     opml = ET.Element("opml", version="2.0")
     head = ET.SubElement(opml, "head")
     ET.SubElement(head, "title").text = f"{settings.site_name}: all feeds"
     ET.SubElement(head, "ownerName").text = settings.author
     ET.SubElement(head, "docs").text = "https://opml.org/spec2.opml"
     body = ET.SubElement(opml, "body")
-    for group, specs in (("Everything", [site]), ("By tag", tags)):
+    for group, specs in (("Everything", [site, top]), ("By tag", tags)):
         outline = ET.SubElement(body, "outline", text=group, title=group)
         for spec in specs:
             ET.SubElement(

@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from lxml import etree
 
 from generator.feeds import FeedSpec, entry_updated, hex_escape_rss, render_atom, render_rss
+from generator.generate import top_of_each_day
 from generator.model import Paper, TagMatch
 from generator.settings import Settings
 
@@ -120,3 +121,24 @@ def test_entries_fall_on_their_listed_day_from_utc_minus_11_to_plus_12():
         for hours in range(-11, 13):
             local = entry_updated(paper).astimezone(timezone(timedelta(hours=hours)))
             assert local.date() == paper.first_day, (rank, hours)
+
+
+def test_top_of_each_day_takes_the_most_upvoted_then_listed_order():
+    day1, day2 = date(2025, 6, 5), date(2025, 6, 6)
+    listed = {
+        day1: [paper("x", day1, 0, upvotes=3), paper("y", day1, 1), paper("z", day1, 2, upvotes=9)],
+        day2: [paper("u", day2, 0), paper("v", day2, 1), paper("w", day2, 2)],
+    }
+    assert [p.id for p in top_of_each_day(listed, 2)] == ["z", "x", "u", "v"]
+    again = {**listed, date(2025, 6, 7): [listed[day1][2]]}  # z listed on a later day too
+    assert [p.id for p in top_of_each_day(again, 2)].count("z") == 1
+
+
+def test_built_top_feed_holds_the_first_ten_of_the_shipped_day(shipped_site):
+    site = shipped_site / "site"
+    top = read_feed(site / "top" / "atom.xml")
+    everything = read_feed(site / "atom.xml")
+    assert [e.id for e in top.entries] == [e.id for e in everything.entries][:10]
+    assert top.feed.title.endswith("top 10 of the day")
+    feed = json.loads((site / "top" / "feed.json").read_text(encoding="utf-8"))
+    assert feed["feed_url"].endswith("top/feed.json")
