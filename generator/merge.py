@@ -79,6 +79,7 @@ def _combine(paper: Paper, raw: RawPaper) -> None:
     paper.manual_tags = _union(paper.manual_tags, raw.manual_tags)
     paper.on_huggingface = paper.on_huggingface or raw.on_huggingface
     paper.sources = _union(paper.sources, (raw.source,))
+    paper.hub = paper.hub.merged(raw.hub)
 
 
 #: Ids a paper can never take: ``papers/index.md`` would be served at ``/papers/``.
@@ -119,6 +120,7 @@ def merge_papers(raws: list[RawPaper]) -> MergeResult:
                 manual_tags=raw.manual_tags,
                 on_huggingface=raw.on_huggingface,
                 sources=(raw.source,),
+                hub=raw.hub,
             )
             papers.append(paper)
         else:

@@ -18,6 +18,35 @@ class Link:
 
 
 @dataclass(frozen=True)
+class HubInfo:
+    """What Hugging Face's API says of a paper beyond the listing, where it says it."""
+
+    summary: str = ""
+    """``ai_summary``: a one-line TL;DR."""
+    organization: str = ""
+    """The submitting organization's full name (``organization.fullname``)."""
+    comments: int | None = None
+    """``numComments`` on the paper's Hugging Face page."""
+    github_stars: int | None = None
+    """``githubStars`` of the paper's code repository."""
+    published: date | None = None
+    """``publishedAt``: the arXiv submission day."""
+
+    def merged(self, other: HubInfo) -> HubInfo:
+        """Fields missing here taken from ``other``; counts keep the larger."""
+        def most(a: int | None, b: int | None) -> int | None:
+            return max(a, b) if a is not None and b is not None else (a if b is None else b)
+
+        return HubInfo(
+            summary=self.summary or other.summary,
+            organization=self.organization or other.organization,
+            comments=most(self.comments, other.comments),
+            github_stars=most(self.github_stars, other.github_stars),
+            published=self.published or other.published,
+        )
+
+
+@dataclass(frozen=True)
 class RawPaper:
     """One paper as one input file lists it on one day, before merging."""
 
@@ -42,6 +71,8 @@ class RawPaper:
     """Tag slugs given by hand in a YAML file."""
     on_huggingface: bool = False
     """True when the paper came from Hugging Face Daily Papers (it has a page there)."""
+    hub: HubInfo = HubInfo()
+    """Hugging Face's extras (TL;DR, organization, counts, arXiv date); empty elsewhere."""
 
 
 @dataclass(frozen=True)
@@ -74,6 +105,7 @@ class Paper:
     on_huggingface: bool = False
     sources: tuple[str, ...] = ()
     tags: tuple[TagMatch, ...] = field(default=())
+    hub: HubInfo = HubInfo()
 
     @property
     def first_day(self) -> date:

@@ -286,3 +286,31 @@ def test_deeply_nested_input_is_a_clear_error(tmp_path):
     for path in sorted(content.rglob("*.*")):
         with pytest.raises(InputError, match=r"(nested too deeply|invalid JSON|invalid YAML)"):
             read_file(path)
+
+
+def test_hf_extras_are_kept_from_the_recorded_answer():
+    result = read_hf_json(HF_FIXTURE, "hf/2026-06-12.json")
+    hubs = [p.hub for p in result.papers]
+    assert sum(bool(h.summary) for h in hubs) == len(hubs)  # every item has an ai_summary
+    assert any(h.organization == "California institute of technology" for h in hubs)
+    assert all(h.published is not None and h.published <= date(2026, 6, 12) for h in hubs)
+    assert all(h.comments is None or h.comments >= 0 for h in hubs)
+    assert result.warnings == []
+
+
+def test_hf_extras_of_the_wrong_type_are_warnings_not_errors(tmp_path):
+    path = tmp_path / "x.json"
+    path.write_text(
+        '[{"paper": {"id": "2506.00001", "title": "T", "summary": "S",'
+        ' "submittedOnDailyAt": "2025-06-06T00:00:00Z", "ai_summary": 3,'
+        ' "githubStars": "many", "publishedAt": "soon"},'
+        ' "numComments": -1, "organization": {"avatar": "x"}}]',
+        encoding="utf-8",
+    )
+    result = read_hf_json(path, "x.json")
+    [paper] = result.papers
+    assert paper.hub.summary == "" and paper.hub.github_stars is None
+    assert paper.hub.published is None and paper.hub.comments is None
+    assert paper.hub.organization == ""
+    messages = sorted(str(w) for w in result.warnings)
+    assert len(messages) == 5 and all(m.startswith("x.json:1: warning: item 0: ") for m in messages)

@@ -4,7 +4,9 @@ The file is the API's answer as-is: a JSON list of items, each with a ``paper`` 
 Papers are grouped by ``paper.submittedOnDailyAt`` (the Daily Papers day), and ranked
 within a day by upvotes, most first (the order huggingface.co shows), ties in file order.
 ``githubRepo``, ``projectPage``, ``ai_keywords`` and upvotes are optional: fresh items lack
-them. An item that cannot be used is dropped with a warning naming its index.
+them, as they may lack ``ai_summary``, ``organization``, ``numComments``, ``githubStars``
+and ``publishedAt`` (kept in ``HubInfo``). A field of the wrong type is ignored with a
+warning; an item that cannot be used is dropped with a warning naming its index.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from typing import Any
 
 from generator.clean import clean_text, extract_links, is_safe_url, normalise_arxiv_id
 from generator.errors import InputError, Warning_
-from generator.model import Link, RawPaper
+from generator.model import HubInfo, Link, RawPaper
 from generator.readers.base import ReadResult, read_text
 
 
@@ -73,7 +75,42 @@ def _links(paper: dict[str, Any], abstract: str) -> tuple[Link, ...]:
     return (*links, *(lk for lk in extract_links(abstract) if lk.url not in known))
 
 
-def _raw_paper(item: Any, index: int, name: str, line: int) -> RawPaper | str:
+def _count(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None
+
+
+def _hub_info(item: dict[str, Any], paper: dict[str, Any], index: int) -> tuple[HubInfo, list[str]]:
+    """Hugging Face's extras of one item, and what was of the wrong type (ignored)."""
+    problems = []
+    summary = paper.get("ai_summary")
+    if summary is not None and not isinstance(summary, str):
+        problems.append(f"item {index}: ai_summary is not text; ignored")
+    org = item.get("organization") or paper.get("organization")
+    name = org.get("fullname") or org.get("name") if isinstance(org, dict) else None
+    if org is not None and not isinstance(name, str):
+        problems.append(f"item {index}: organization has no name; ignored")
+    counts = {}
+    for key, value in (("numComments", item.get("numComments")),
+                       ("githubStars", paper.get("githubStars"))):  # fmt: skip
+        counts[key] = _count(value)
+        if value is not None and counts[key] is None:
+            problems.append(f"item {index}: {key} is not a count; ignored")
+    published = _day(paper.get("publishedAt"))
+    if paper.get("publishedAt") is not None and published is None:
+        problems.append(f"item {index}: publishedAt is not a date; ignored")
+    info = HubInfo(
+        summary=clean_text(summary) if isinstance(summary, str) else "",
+        organization=clean_text(name) if isinstance(name, str) else "",
+        comments=counts["numComments"],
+        github_stars=counts["githubStars"],
+        published=published,
+    )
+    return info, problems
+
+
+def _raw_paper(
+    item: Any, index: int, name: str, line: int, warnings: list[Warning_]
+) -> RawPaper | str:
     """The paper of one API item, or why it cannot be used."""
     paper = item.get("paper") if isinstance(item, dict) else None
     if not isinstance(paper, dict):
@@ -91,6 +128,8 @@ def _raw_paper(item: Any, index: int, name: str, line: int) -> RawPaper | str:
         if isinstance(a, dict) and a.get("name") and not a.get("hidden")
     )
     keywords = paper.get("ai_keywords") or []
+    hub, problems = _hub_info(item, paper, index)
+    warnings.extend(Warning_(name, line, problem) for problem in problems)
     return RawPaper(
         title=title,
         abstract=abstract,
@@ -104,6 +143,7 @@ def _raw_paper(item: Any, index: int, name: str, line: int) -> RawPaper | str:
         upvotes=upvotes if isinstance(upvotes, int) and not isinstance(upvotes, bool) else None,
         keywords=tuple(clean_text(str(k)) for k in keywords if isinstance(k, str)),
         on_huggingface=True,
+        hub=hub,
     )
 
 
@@ -116,7 +156,7 @@ def read_hf_json(path: Path, name: str) -> ReadResult:
     by_day: dict[dt.date, list[tuple[int, int, RawPaper]]] = {}
     for index, item in enumerate(data):
         line = _item_line(text, index, offsets)
-        raw = _raw_paper(item, index, name, line)
+        raw = _raw_paper(item, index, name, line, result.warnings)
         if isinstance(raw, str):
             result.warnings.append(Warning_(name, line, raw))
             result.dropped += 1
