@@ -17,7 +17,7 @@ from generator.merge import merge_papers
 from generator.model import Paper, RawPaper
 from generator.opml import PATH as OPML_PATH
 from generator.opml import render_opml
-from generator.pages import Month, PageRenderer, TagInfo
+from generator.pages import Month, PageRenderer, TagInfo, week_of
 from generator.paginate import page_source, paginate
 from generator.process import StepTiming
 from generator.readers import input_files, read_file
@@ -162,7 +162,10 @@ def render_site(corpus: Corpus, settings: Settings) -> Writer:
             years,
         ),
     )
-    _add_day_pages(writer, renderer, corpus, years)
+    periods = {week_of(p.first_day) for p in corpus.papers}
+    periods |= {p.first_day.strftime("%Y-%m") for p in corpus.papers}
+    _add_day_pages(writer, renderer, corpus, years, periods)
+    _add_period_pages(writer, renderer, corpus, settings.period_top)
     for tag in corpus.tags:
         for page in paginate(tag.papers, settings.tag_page_size, f"tags/{tag.rule.slug}/"):
             writer.add(page_source(page.base, page.number), renderer.tag(tag, page))
@@ -195,7 +198,7 @@ def _months(days: list[date], counts: dict[date, list[Paper]]) -> list[Month]:
 
 
 def _add_day_pages(
-    writer: Writer, renderer: PageRenderer, corpus: Corpus, years: list[int]
+    writer: Writer, renderer: PageRenderer, corpus: Corpus, years: list[int], periods: set[str]
 ) -> None:
     """A page per day (with previous / next), and the archive: ``/days/`` alone, or
     ``/days/`` listing the years and a page per year."""
@@ -204,7 +207,7 @@ def _add_day_pages(
     for index, day in enumerate(all_days):
         previous = all_days[index - 1] if index > 0 else None
         following = all_days[index + 1] if index + 1 < len(all_days) else None
-        page = renderer.day(day, corpus.days[day], previous, following, counts)
+        page = renderer.day(day, corpus.days[day], previous, following, counts, periods)
         writer.add(f"days/{day.isoformat()}.md", page)
     if not years:
         writer.add("days/index.md", renderer.day_index(_months(all_days, corpus.days), None))
@@ -219,6 +222,51 @@ def _add_day_pages(
             renderer.year_index(year, _months(in_year, corpus.days), years),
         )
     writer.add("days/index.md", renderer.day_index([], summaries))
+
+
+def _by_upvotes(papers: list[Paper]) -> list[Paper]:
+    """Most upvoted first, as Hugging Face ranks its weekly and monthly views; unknown
+    upvotes last; ties newest day first, then as listed."""
+    return sorted(
+        papers,
+        key=lambda p: (p.upvotes is None, -(p.upvotes or 0), -p.first_day.toordinal(), p.rank),
+    )
+
+
+def _add_period_pages(
+    writer: Writer, renderer: PageRenderer, corpus: Corpus, top: int
+) -> None:
+    """``weeks/<YYYY-Www>/`` and ``months/<YYYY-MM>/``: the ``top`` most upvoted papers
+    first featured in each week and month, with links to the periods before and after."""
+    periods = {
+        "weeks": lambda d: (week_of(d), f"week {d.isocalendar()[1]} of {d.isocalendar()[0]}"),
+        "months": lambda d: (d.strftime("%Y-%m"), d.strftime("%B %Y")),
+    }
+    for folder, name_of in periods.items():
+        groups: dict[tuple[str, str], list[Paper]] = {}
+        for paper in corpus.papers:
+            groups.setdefault(name_of(paper.first_day), []).append(paper)
+        keys = sorted(groups)
+        for index, key in enumerate(keys):
+            papers = groups[key]
+            days = sorted({p.first_day for p in papers})
+            writer.add(
+                f"{folder}/{key[0]}.md",
+                renderer.period(
+                    f"Top papers of {key[1]}",
+                    _span(days[0], days[-1]),
+                    _by_upvotes(papers)[:top],
+                    len(papers),
+                    keys[index - 1] if index > 0 else None,
+                    keys[index + 1] if index + 1 < len(keys) else None,
+                ),
+            )
+
+
+def _span(first: date, last: date) -> str:
+    if first == last:
+        return f"on {first.day} {first:%B %Y}"
+    return f"from {first.day} {first:%B %Y} to {last.day} {last:%B %Y}"
 
 
 def _add_feeds(

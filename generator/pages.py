@@ -107,6 +107,12 @@ def _short_label(url: str) -> str:
     return bare if len(bare) <= 40 else bare[:39] + "…"
 
 
+def week_of(day: date) -> str:
+    """The ISO week a day belongs to, as its page names it: ``2025-W23``."""
+    year, week, _ = day.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
 def month_weeks(day: date) -> list[list[date | None]]:
     """The weeks (Monday first) of ``day``'s month, for its calendar; ``None`` pads the
     first and last week."""
@@ -191,9 +197,10 @@ class PageRenderer:
         previous: date | None,
         following: date | None,
         counts: Mapping[date, int],
+        periods: set[str],
     ) -> str:
         """A day's page; ``counts`` (papers by day, for every day with a page) feeds its
-        month calendar."""
+        month calendar, ``periods`` names the week and month pages that exist."""
         return self._render(
             "day.md.j2",
             2,
@@ -203,6 +210,8 @@ class PageRenderer:
             following=following,
             weeks=month_weeks(day),
             counts=counts,
+            week=week_of(day),
+            periods=periods,
         )
 
     def day_index(
@@ -234,6 +243,21 @@ class PageRenderer:
         return self._render(
             "stats.md.j2", 1, charts=charts, paper_count=paper_count, day_count=day_count
         )
+
+    def period(
+        self,
+        title: str,
+        span: str,
+        papers: list[Paper],
+        total: int,
+        previous: tuple[str, str] | None,
+        following: tuple[str, str] | None,
+    ) -> str:
+        """A week's or a month's top papers; ``previous`` / ``following`` are (slug, name)."""
+        return self._render(
+            "period.md.j2", 2, title=title, span=span, papers=papers, total=total,
+            previous=previous, following=following,
+        )  # fmt: skip
 
     def feeds(self, tags: list[TagInfo]) -> str:
         return self._render("feeds.md.j2", 1, tags=tags)

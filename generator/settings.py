@@ -33,6 +33,8 @@ class Settings:
     """Feed-level author name (the W3C validator wants one on Atom feeds)."""
     top_per_day: int = 10
     """How many papers of each day the top-of-the-day feeds (``/top/atom.xml``…) hold."""
+    period_top: int = 50
+    """How many papers the weekly and monthly pages rank (``weeks/…``, ``months/…``)."""
     tag_page_size: int = 50
     """Papers per page of a tag's listing: ``tags/<slug>/``, then ``tags/<slug>/page/2/``…"""
     days_per_archive: int = 366
@@ -93,7 +95,8 @@ def load_settings(config_file: Path) -> Settings:
         raise InputError(config_file.name, None, "site_url must be an absolute http(s) URL")
     if "site_url" in values and not values["site_url"].endswith("/"):
         values["site_url"] += "/"
-    for key in ("feed_size", "home_days", "top_per_day", "tag_page_size", "days_per_archive"):
+    checked = ("feed_size", "home_days", "top_per_day", "period_top", "tag_page_size")
+    for key in (*checked, "days_per_archive"):
         if key in values and (not isinstance(values[key], int) or values[key] < 1):
             message = f"extra.papers.{key} must be a whole number ≥ 1"
             raise InputError(config_file.name, None, message)

@@ -34,7 +34,10 @@ nav:
 not_in_nav: |
   /papers/
   /days/*.md
+  /days/*/
   /tags/*/
+  /weeks/
+  /months/
 theme:
   name: material
   custom_dir: {overrides}

@@ -170,3 +170,19 @@ def test_the_stats_page_draws_its_numbers(big_site):
     assert listed == PAPERS
     assert len(per_tag.cssselect("thead th")) == 1 + 6
     assert "Generated with pygal" not in (big_site / "stats" / "index.html").read_text()
+
+
+def test_week_and_month_pages_rank_their_papers_by_upvotes(big_site):
+    weeks = sorted((big_site / "weeks").glob("*/index.html"))
+    months = sorted((big_site / "months").glob("*/index.html"))
+    assert "2025-W01" in {w.parent.name for w in weeks}  # 31 December 2024 is in ISO 2025-W01
+    assert [m.parent.name for m in months] == ["2024-12", "2025-06"]
+    for page in [*weeks, *months]:
+        doc = html.fromstring(page.read_bytes())
+        cards = doc.cssselect("article.paper-card")
+        assert 0 < len(cards) <= 50
+        votes = [int(v.text.split()[-1]) for v in doc.cssselect(".paper-card__upvotes")]
+        assert votes == sorted(votes, reverse=True)
+    day = sorted((big_site / "days").glob("2025-*-*/index.html"))[-1]
+    targets = {t.parent.parent.name for t in links_of(day, big_site)}
+    assert {"weeks", "months"} <= targets  # a day links its week's and month's top papers
