@@ -28,9 +28,11 @@ def test_importing_feeds_opml_subscribes_to_every_atom_feed_on_disk(shipped_site
 
 def test_feeds_opml_is_advertised_and_linked(shipped_site):
     site = shipped_site / "site"
-    for page in ("index.html", "tags/llm/index.html", "feeds/index.html"):
+    for page in ("index.html", "feeds/index.html"):  # where subscribers start
         doc = html.fromstring((site / page).read_bytes())
         [link] = doc.cssselect('head link[rel="outline"]')
         assert link.get("type") == "text/x-opml" and link.get("href").endswith("feeds.opml")
+    tag_page = html.fromstring((site / "tags" / "llm" / "index.html").read_bytes())
+    assert not tag_page.cssselect('head link[rel="outline"]')
     feeds_page = html.fromstring((site / "feeds" / "index.html").read_bytes())
     assert feeds_page.cssselect('article a[href="../feeds.opml"]')
