@@ -17,7 +17,7 @@ from generator.merge import merge_papers
 from generator.model import Paper, RawPaper
 from generator.opml import PATH as OPML_PATH
 from generator.opml import render_opml
-from generator.pages import Month, PageRenderer, TagInfo, week_of
+from generator.pages import Month, PageRenderer, TagInfo, month_of, week_of
 from generator.paginate import page_source, paginate
 from generator.process import StepTiming
 from generator.readers import input_files, read_file
@@ -162,10 +162,8 @@ def render_site(corpus: Corpus, settings: Settings) -> Writer:
             years,
         ),
     )
-    periods = {week_of(p.first_day) for p in corpus.papers}
-    periods |= {p.first_day.strftime("%Y-%m") for p in corpus.papers}
+    periods = _add_period_pages(writer, renderer, corpus, settings.period_top)
     _add_day_pages(writer, renderer, corpus, years, periods)
-    _add_period_pages(writer, renderer, corpus, settings.period_top)
     for tag in corpus.tags:
         for page in paginate(tag.papers, settings.tag_page_size, f"tags/{tag.rule.slug}/"):
             writer.add(page_source(page.base, page.number), renderer.tag(tag, page))
@@ -210,7 +208,8 @@ def _add_day_pages(
         page = renderer.day(day, corpus.days[day], previous, following, counts, periods)
         writer.add(f"days/{day.isoformat()}.md", page)
     if not years:
-        writer.add("days/index.md", renderer.day_index(_months(all_days, corpus.days), None))
+        months = _months(all_days, corpus.days)
+        writer.add("days/index.md", renderer.day_index(months, None, periods))
         return
     summaries = []
     for year in years:
@@ -219,9 +218,9 @@ def _add_day_pages(
         summaries.append((year, len(in_year), papers))
         writer.add(
             f"days/{year}/index.md",
-            renderer.year_index(year, _months(in_year, corpus.days), years),
+            renderer.year_index(year, _months(in_year, corpus.days), years, periods),
         )
-    writer.add("days/index.md", renderer.day_index([], summaries))
+    writer.add("days/index.md", renderer.day_index([], summaries, periods))
 
 
 def _by_upvotes(papers: list[Paper]) -> list[Paper]:
@@ -235,18 +234,21 @@ def _by_upvotes(papers: list[Paper]) -> list[Paper]:
 
 def _add_period_pages(
     writer: Writer, renderer: PageRenderer, corpus: Corpus, top: int
-) -> None:
+) -> set[str]:
     """``weeks/<YYYY-Www>/`` and ``months/<YYYY-MM>/``: the ``top`` most upvoted papers
-    first featured in each week and month, with links to the periods before and after."""
+    first featured in each week and month, with links to the periods before and after.
+    Returns the names of the pages written, for the pages that link to them."""
     periods = {
         "weeks": lambda d: (week_of(d), f"week {d.isocalendar()[1]} of {d.isocalendar()[0]}"),
-        "months": lambda d: (d.strftime("%Y-%m"), d.strftime("%B %Y")),
+        "months": lambda d: (month_of(d), d.strftime("%B %Y")),
     }
+    written: set[str] = set()
     for folder, name_of in periods.items():
         groups: dict[tuple[str, str], list[Paper]] = {}
         for paper in corpus.papers:
             groups.setdefault(name_of(paper.first_day), []).append(paper)
         keys = sorted(groups)
+        written.update(slug for slug, _ in keys)
         for index, key in enumerate(keys):
             papers = groups[key]
             days = sorted({p.first_day for p in papers})
@@ -261,6 +263,7 @@ def _add_period_pages(
                     keys[index + 1] if index + 1 < len(keys) else None,
                 ),
             )
+    return written
 
 
 def _span(first: date, last: date) -> str:

@@ -48,6 +48,17 @@ def short_date(day: date) -> str:
     return f"{day:%a} {day.day} {day:%b %Y}"
 
 
+def week_of(day: date) -> str:
+    """The ISO week a day belongs to, as its page names it: ``2025-W23``."""
+    year, week, _ = day.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def month_of(day: date) -> str:
+    """The month a day belongs to, as its page and the search filter name it: ``2025-06``."""
+    return f"{day:%Y-%m}"
+
+
 def _environment() -> Environment:
     env = Environment(
         loader=PackageLoader("generator", "templates"),
@@ -60,6 +71,8 @@ def _environment() -> Environment:
     env.filters["fm"] = front_matter_text
     env.filters["long_date"] = long_date
     env.filters["short_date"] = short_date
+    env.filters["week_of"] = week_of
+    env.filters["month_of"] = month_of
     return env
 
 
@@ -105,12 +118,6 @@ def _short_label(url: str) -> str:
     """A second link of one kind is labelled by its host and path, shortened."""
     bare = url.split("://", 1)[-1].rstrip("/")
     return bare if len(bare) <= 40 else bare[:39] + "…"
-
-
-def week_of(day: date) -> str:
-    """The ISO week a day belongs to, as its page names it: ``2025-W23``."""
-    year, week, _ = day.isocalendar()
-    return f"{year}-W{week:02d}"
 
 
 def month_weeks(day: date) -> list[list[date | None]]:
@@ -210,19 +217,22 @@ class PageRenderer:
             following=following,
             weeks=month_weeks(day),
             counts=counts,
-            week=week_of(day),
             periods=periods,
         )
 
     def day_index(
-        self, months: list[Month], years: list[tuple[int, int, int]] | None
+        self, months: list[Month], years: list[tuple[int, int, int]] | None, periods: set[str]
     ) -> str:
         """``/days/``: every day by month, or (``years`` given as (year, days, papers)) the
-        list of year pages."""
-        return self._render("days.md.j2", 1, months=months, years=years)
+        list of year pages; ``periods`` names the month pages that exist."""
+        return self._render("days.md.j2", 1, months=months, years=years, periods=periods)
 
-    def year_index(self, year: int, months: list[Month], years: list[int]) -> str:
-        return self._render("year.md.j2", 2, year=year, months=months, years=years)
+    def year_index(
+        self, year: int, months: list[Month], years: list[int], periods: set[str]
+    ) -> str:
+        return self._render(
+            "year.md.j2", 2, year=year, months=months, years=years, periods=periods
+        )
 
     def tag(self, tag: TagInfo, page: Page[Paper]) -> str:
         """One page of a tag's listing, its papers grouped by first-featured day."""

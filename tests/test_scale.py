@@ -22,7 +22,7 @@ from generator.build import run_build
 from generator.pages import _window, month_weeks
 from generator.paginate import page_path, paginate
 
-from conftest import ROOT, copy_site_config
+from conftest import ROOT, build_site, copy_site_config
 
 sys.path.insert(0, str(ROOT / "scripts"))
 from corpus import write_corpus
@@ -186,3 +186,23 @@ def test_week_and_month_pages_rank_their_papers_by_upvotes(big_site):
     day = sorted((big_site / "days").glob("2025-*-*/index.html"))[-1]
     targets = {t.parent.parent.name for t in links_of(day, big_site)}
     assert {"weeks", "months"} <= targets  # a day links its week's and month's top papers
+
+
+def test_no_link_to_a_month_whose_papers_were_all_first_featured_before(tmp_path):
+    """June lists a paper again, but every paper was first featured in May: there is no
+    June page, and neither the archive nor June's day page links one."""
+    listing = 'papers:\n  - title: "A Paper"\n    abstract: "Text."\n    arxiv: "2505.00001"\n'
+    project, _ = build_site(
+        tmp_path,
+        {"2025-05-30.yaml": "date: 2025-05-30\n" + listing,
+         "2025-06-02.yaml": "date: 2025-06-02\n" + listing},
+        site=False,
+    )  # fmt: skip
+    docs = project / "docs"
+    assert (docs / "months" / "2025-05.md").exists()
+    assert not (docs / "months" / "2025-06.md").exists()
+    assert not (docs / "weeks" / "2025-W23.md").exists()
+    archive = (docs / "days" / "index.md").read_text(encoding="utf-8")
+    assert "months/2025-05/" in archive and "months/2025-06/" not in archive
+    june = (docs / "days" / "2025-06-02.md").read_text(encoding="utf-8")
+    assert "months/" not in june and "weeks/" not in june
