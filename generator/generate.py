@@ -224,12 +224,9 @@ def _add_day_pages(
 
 
 def _by_upvotes(papers: list[Paper]) -> list[Paper]:
-    """Most upvoted first, as Hugging Face ranks its weekly and monthly views; unknown
-    upvotes last; ties newest day first, then as listed."""
-    return sorted(
-        papers,
-        key=lambda p: (p.upvotes is None, -(p.upvotes or 0), -p.first_day.toordinal(), p.rank),
-    )
+    """Most upvoted first, as Hugging Face ranks its daily, weekly and monthly views;
+    unknown upvotes last; ties keep the order given (the sort is stable)."""
+    return sorted(papers, key=lambda p: (p.upvotes is None, -(p.upvotes or 0)))
 
 
 def _add_period_pages(
@@ -257,7 +254,7 @@ def _add_period_pages(
                 renderer.period(
                     f"Top papers of {key[1]}",
                     _span(days[0], days[-1]),
-                    _by_upvotes(papers)[:top],
+                    _by_upvotes(papers)[:top],  # given newest day first, then as listed
                     len(papers),
                     keys[index - 1] if index > 0 else None,
                     keys[index + 1] if index + 1 < len(keys) else None,
@@ -300,7 +297,8 @@ def _add_feeds(
     for spec in (specs[0], top):
         writer.add(spec.path + "feed.json", render_json_feed(settings, spec, tag_titles))
     writer.add(OPML_PATH, render_opml(settings, specs[0], top, specs[1:]))
-    corpus.summary.feeds = 2 * (len(specs) + 1) + 2  # Atom and RSS of each, two JSON Feeds
+    feed_files = {"atom.xml", "rss.xml", "feed.json"}
+    corpus.summary.feeds = sum(1 for path in writer.files if path.name in feed_files)
 
 
 def top_of_each_day(days: dict[date, list[Paper]], count: int) -> tuple[Paper, ...]:
@@ -308,8 +306,6 @@ def top_of_each_day(days: dict[date, list[Paper]], count: int) -> tuple[Paper, .
     unknown (those come after the known ones); a paper listed on several days once."""
     chosen: dict[str, Paper] = {}
     for papers in days.values():
-        listed = list(enumerate(papers))
-        ranked = sorted(listed, key=lambda e: (e[1].upvotes is None, -(e[1].upvotes or 0), e[0]))
-        for _, paper in ranked[:count]:
+        for paper in _by_upvotes(papers)[:count]:
             chosen.setdefault(paper.id, paper)
     return tuple(chosen.values())
