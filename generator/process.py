@@ -58,8 +58,6 @@ def _high_water_mib(pid: int) -> float | None:
     return None
 
 
-
-
 class Child:
     """A running build step in its own process, started by :func:`start_child`."""
 

@@ -26,6 +26,7 @@ from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
 
 from generator.process import Child, start_child
+from generator.writer import Writer
 
 _PAGE = b'<!doctype html>\n<html lang="en">\n<head><meta charset="utf-8"><title></title></head>\n'
 
@@ -42,16 +43,14 @@ def paper_body(markdown: bytes) -> bytes:
     return body
 
 
-def write_search_pages(files: Mapping[PurePosixPath, bytes], folder: Path) -> int:
+def write_search_pages(files: Mapping[PurePosixPath, bytes], folder: Path) -> None:
     """For each ``papers/<id>.md``, ``folder/papers/<id>/index.html`` holding its body."""
-    count = 0
+    pages = Writer()
     for path, markdown in files.items():
         if len(path.parts) == 2 and path.parts[0] == "papers" and path.suffix == ".md":
-            page = folder / "papers" / path.stem / "index.html"
-            page.parent.mkdir(parents=True, exist_ok=True)
-            page.write_bytes(_PAGE + b"<body>\n" + paper_body(markdown) + b"</body>\n</html>\n")
-            count += 1
-    return count
+            body = _PAGE + b"<body>\n" + paper_body(markdown) + b"</body>\n</html>\n"
+            pages.add(f"papers/{path.stem}/index.html", body)
+    pages.write_to(folder)
 
 
 #: What Pagefind writes that this site never loads: its own search UIs (the header's search

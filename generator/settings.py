@@ -95,8 +95,8 @@ def load_settings(config_file: Path) -> Settings:
         raise InputError(config_file.name, None, "site_url must be an absolute http(s) URL")
     if "site_url" in values and not values["site_url"].endswith("/"):
         values["site_url"] += "/"
-    checked = ("feed_size", "home_days", "top_per_day", "period_top", "tag_page_size")
-    for key in (*checked, "days_per_archive"):
+    counts = [f.name for f in fields(Settings) if f.type == "int"]  # every count setting
+    for key in counts:
         if key in values and (not isinstance(values[key], int) or values[key] < 1):
             message = f"extra.papers.{key} must be a whole number ≥ 1"
             raise InputError(config_file.name, None, message)
