@@ -35,16 +35,36 @@ GENERATOR_URI = "https://github.com/papers-site/papers-site"
 
 
 @dataclass(frozen=True)
+class Entry:
+    """One entry of a feed, in the three formats' common terms."""
+
+    id: str
+    """Stable across builds (a tag URI, RFC 4151)."""
+    title: str
+    url: str
+    html: str
+    """The content, as HTML (escaped text inside)."""
+    updated: datetime
+    published: datetime
+    text: str = ""
+    """A plain-text version of the content, for JSON Feed's ``content_text`` ('' for none)."""
+    authors: tuple[str, ...] = ()
+    categories: tuple[tuple[str, str], ...] = ()
+    """(term, label) pairs."""
+    external_url: str | None = None
+
+
+@dataclass(frozen=True)
 class FeedSpec:
-    """One feed: its title and description, where it lives, and its papers."""
+    """One feed: its title and description, where it lives, and its entries, newest first."""
 
     title: str
     subtitle: str
     path: str
-    """Folder of the feed files relative to the site root: '' or 'tags/<slug>/'."""
+    """Folder of the feed files relative to the site root: '', 'top/', 'tags/<slug>/'…"""
     page: str
     """The HTML page the feed belongs to, relative to the site root."""
-    papers: tuple[Paper, ...]
+    entries: tuple[Entry, ...]
 
 
 #: The hour (UTC) entries are dated at on their day; see the module docstring.
@@ -68,9 +88,11 @@ def newest_papers(papers: list[Paper] | tuple[Paper, ...], limit: int) -> list[P
     return sorted(papers, key=lambda p: (-p.first_day.toordinal(), p.rank, p.id))[:limit]
 
 
-def feed_updated(papers: list[Paper], fallback: date | None) -> datetime:
-    if papers:
-        return max(entry_updated(p) for p in papers)
+def feed_updated(entries: tuple[Entry, ...], fallback: date | None) -> datetime:
+    """The feed's date: its newest entry's, or (empty) what a first entry of ``fallback``
+    would be dated; never the clock."""
+    if entries:
+        return max(entry.updated for entry in entries)
     noon = datetime.combine(fallback or date(1970, 1, 1), time(ENTRY_HOUR, 0), tzinfo=UTC)
     return noon - timedelta(seconds=1)  # as a first paper of that day would be dated
 
@@ -93,6 +115,45 @@ def entry_html(settings: Settings, paper: Paper, tag_titles: dict[str, str]) -> 
     return "\n".join(parts)
 
 
+def paper_entry(settings: Settings, paper: Paper, tag_titles: dict[str, str]) -> Entry:
+    """A paper as an entry: its abstract, authors, links and tags."""
+    external = next(
+        (
+            url
+            for label, url in paper_links(paper)
+            if label in (LINK_LABELS["arxiv"], LINK_LABELS["project"])
+        ),
+        None,
+    )
+    return Entry(
+        id=entry_id(settings, paper),
+        title=paper.title,
+        url=settings.paper_page(paper.id),
+        html=entry_html(settings, paper, tag_titles),
+        updated=entry_updated(paper),
+        published=entry_updated(paper),
+        text=paper.abstract,
+        authors=paper.authors,
+        categories=tuple((t.slug, tag_titles.get(t.slug, t.slug)) for t in paper.tags),
+        external_url=external,
+    )
+
+
+def paper_feed(
+    settings: Settings,
+    title: str,
+    subtitle: str,
+    path: str,
+    page: str,
+    papers: list[Paper] | tuple[Paper, ...],
+    tag_titles: dict[str, str],
+) -> FeedSpec:
+    """A feed of one entry per paper: the newest ``settings.feed_size`` of ``papers``."""
+    newest = newest_papers(papers, settings.feed_size)
+    entries = tuple(paper_entry(settings, paper, tag_titles) for paper in newest)
+    return FeedSpec(title, subtitle, path, page, entries)
+
+
 def _generator(
     settings: Settings, spec: FeedSpec, self_url: str, updated: datetime
 ) -> FeedGenerator:
@@ -113,35 +174,24 @@ def _generator(
     return fg
 
 
-def _add_entries(
-    fg: FeedGenerator,
-    settings: Settings,
-    papers: list[Paper],
-    tag_titles: dict[str, str],
-    rss: bool,
-) -> None:
-    for paper in papers:
+def _add_entries(fg: FeedGenerator, settings: Settings, spec: FeedSpec, rss: bool) -> None:
+    for entry in spec.entries:
         fe = fg.add_entry(order="append")
-        fe.id(entry_id(settings, paper))
-        fe.guid(entry_id(settings, paper), permalink=False)
-        fe.title(paper.title)
-        fe.link(href=settings.paper_page(paper.id), rel="alternate")
-        content = entry_html(settings, paper, tag_titles)
+        fe.id(entry.id)
+        fe.guid(entry.id, permalink=False)
+        fe.title(entry.title)
+        fe.link(href=entry.url, rel="alternate")
         if rss:
-            fe.description(content)  # RSS: HTML in <description>, no content:encoded twin
+            fe.description(entry.html)  # RSS: HTML in <description>, no content:encoded twin
         else:
-            fe.content(content, type="html")
-        fe.updated(entry_updated(paper))
-        fe.published(entry_updated(paper))
-        for author in paper.authors:
+            fe.content(entry.html, type="html")
+        fe.updated(entry.updated)
+        fe.published(entry.published)
+        for author in entry.authors:
             fe.author({"name": author})
             fe.dc.dc_creator(author)
-        for match in paper.tags:
-            fe.category(
-                term=match.slug,
-                label=tag_titles.get(match.slug, match.slug),
-                scheme=settings.absolute("tags/"),
-            )
+        for term, label in entry.categories:
+            fe.category(term=term, label=label, scheme=settings.absolute("tags/"))
 
 
 def hex_escape_rss(xml: bytes) -> bytes:
@@ -150,17 +200,12 @@ def hex_escape_rss(xml: bytes) -> bytes:
 
 
 def _feed(
-    settings: Settings,
-    spec: FeedSpec,
-    tag_titles: dict[str, str],
-    fallback: date | None,
-    filename: str,
+    settings: Settings, spec: FeedSpec, fallback: date | None, filename: str
 ) -> FeedGenerator:
-    """A filled feedgen feed of ``spec``'s newest papers, ``filename`` as its self link."""
-    papers = newest_papers(spec.papers, settings.feed_size)
+    """A filled feedgen feed of ``spec``, ``filename`` as its self link."""
     self_url = settings.absolute(spec.path + filename)
-    fg = _generator(settings, spec, self_url, feed_updated(papers, fallback))
-    _add_entries(fg, settings, papers, tag_titles, rss=filename == "rss.xml")
+    fg = _generator(settings, spec, self_url, feed_updated(spec.entries, fallback))
+    _add_entries(fg, settings, spec, rss=filename == "rss.xml")
     return fg
 
 
@@ -183,48 +228,37 @@ def html_typed_titles(atom: bytes) -> bytes:
     return etree.tostring(root, pretty_print=True, xml_declaration=True, encoding="UTF-8")
 
 
-def render_atom(
-    settings: Settings, spec: FeedSpec, tag_titles: dict[str, str], fallback: date | None
-) -> bytes:
-    fg = _feed(settings, spec, tag_titles, fallback, "atom.xml")
+def render_atom(settings: Settings, spec: FeedSpec, fallback: date | None) -> bytes:
+    fg = _feed(settings, spec, fallback, "atom.xml")
     return html_typed_titles(fg.atom_str(pretty=True))
 
 
-def render_rss(
-    settings: Settings, spec: FeedSpec, tag_titles: dict[str, str], fallback: date | None
-) -> bytes:
-    fg = _feed(settings, spec, tag_titles, fallback, "rss.xml")
+def render_rss(settings: Settings, spec: FeedSpec, fallback: date | None) -> bytes:
+    fg = _feed(settings, spec, fallback, "rss.xml")
     return hex_escape_rss(fg.rss_str(pretty=True))
 
 
-def render_json_feed(settings: Settings, spec: FeedSpec, tag_titles: dict[str, str]) -> bytes:
+def render_json_feed(settings: Settings, spec: FeedSpec) -> bytes:
     """JSON Feed 1.1 (https://jsonfeed.org/version/1.1)."""
-    papers = newest_papers(spec.papers, settings.feed_size)
     items = []
-    for paper in papers:
+    for entry in spec.entries:
         item: dict[str, object] = {
-            "id": entry_id(settings, paper),
-            "url": settings.paper_page(paper.id),
-            "title": paper.title,
-            "content_html": entry_html(settings, paper, tag_titles),
-            "date_published": entry_updated(paper).isoformat().replace("+00:00", "Z"),
+            "id": entry.id,
+            "url": entry.url,
+            "title": entry.title,
+            "content_html": entry.html,
+            "date_published": _json_date(entry.published),
         }
-        if paper.abstract:
-            item["content_text"] = paper.abstract
-        external = next(
-            (
-                url
-                for label, url in paper_links(paper)
-                if label in (LINK_LABELS["arxiv"], LINK_LABELS["project"])
-            ),
-            None,
-        )
-        if external:
-            item["external_url"] = external
-        if paper.authors:
-            item["authors"] = [{"name": name} for name in paper.authors]
-        if paper.tags:
-            item["tags"] = [tag_titles.get(t.slug, t.slug) for t in paper.tags]
+        if entry.updated != entry.published:
+            item["date_modified"] = _json_date(entry.updated)
+        if entry.text:
+            item["content_text"] = entry.text
+        if entry.external_url:
+            item["external_url"] = entry.external_url
+        if entry.authors:
+            item["authors"] = [{"name": name} for name in entry.authors]
+        if entry.categories:
+            item["tags"] = [label for _, label in entry.categories]
         items.append(item)
     feed = {
         "version": "https://jsonfeed.org/version/1.1",
@@ -237,3 +271,7 @@ def render_json_feed(settings: Settings, spec: FeedSpec, tag_titles: dict[str, s
         "items": items,
     }
     return (json.dumps(feed, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def _json_date(moment: datetime) -> str:
+    return moment.isoformat().replace("+00:00", "Z")

@@ -11,8 +11,9 @@ from datetime import UTC, date, datetime
 from itertools import groupby
 from pathlib import Path
 
+from generator.digest import digest_feed
 from generator.errors import InputError, Warning_
-from generator.feeds import FeedSpec, render_atom, render_json_feed, render_rss
+from generator.feeds import paper_feed, render_atom, render_json_feed, render_rss
 from generator.merge import merge_papers
 from generator.model import Paper, RawPaper
 from generator.opml import PATH as OPML_PATH
@@ -272,31 +273,47 @@ def _span(first: date, last: date) -> str:
 def _add_feeds(
     writer: Writer, corpus: Corpus, settings: Settings, tag_titles: dict[str, str]
 ) -> None:
+    """The feeds: every paper, the top of each day and the daily digest, for the whole
+    site (Atom, RSS and JSON Feed); every paper (Atom and RSS) and the daily digest (Atom)
+    for each tag; and the OPML list of them all."""
     newest = corpus.newest_day
-    specs = [FeedSpec(settings.site_name, settings.site_description, "", "", tuple(corpus.papers))]
-    specs += [
-        FeedSpec(
-            f"{settings.site_name}: {tag.rule.title}",
-            tag.rule.description,
-            f"tags/{tag.rule.slug}/",
-            f"tags/{tag.rule.slug}/",
-            tag.papers,
-        )
-        for tag in corpus.tags
-    ]
-    top = FeedSpec(
+    site = paper_feed(
+        settings, settings.site_name, settings.site_description, "", "", corpus.papers,
+        tag_titles,
+    )
+    top = paper_feed(
+        settings,
         f"{settings.site_name}: top {settings.top_per_day} of the day",
         f"The {settings.top_per_day} most upvoted papers of each day.",
         "top/",
         "",
         top_of_each_day(corpus.days, settings.top_per_day),
+        tag_titles,
     )
-    for spec in [*specs, top]:
-        writer.add(spec.path + "atom.xml", render_atom(settings, spec, tag_titles, newest))
-        writer.add(spec.path + "rss.xml", render_rss(settings, spec, tag_titles, newest))
-    for spec in (specs[0], top):
-        writer.add(spec.path + "feed.json", render_json_feed(settings, spec, tag_titles))
-    writer.add(OPML_PATH, render_opml(settings, specs[0], top, specs[1:]))
+    digest = digest_feed(settings, corpus.days, tag_titles)
+    tags = [
+        paper_feed(
+            settings,
+            f"{settings.site_name}: {tag.rule.title}",
+            tag.rule.description,
+            f"tags/{tag.rule.slug}/",
+            f"tags/{tag.rule.slug}/",
+            tag.papers,
+            tag_titles,
+        )
+        for tag in corpus.tags
+    ]
+    tag_digests = [
+        digest_feed(settings, corpus.days, tag_titles, tag.rule.slug) for tag in corpus.tags
+    ]
+    for spec in [site, top, digest, *tags]:
+        writer.add(spec.path + "atom.xml", render_atom(settings, spec, newest))
+        writer.add(spec.path + "rss.xml", render_rss(settings, spec, newest))
+    for spec in (site, top, digest):
+        writer.add(spec.path + "feed.json", render_json_feed(settings, spec))
+    for spec in tag_digests:
+        writer.add(spec.path + "atom.xml", render_atom(settings, spec, newest))
+    writer.add(OPML_PATH, render_opml(settings, [site, top, digest], tags, tag_digests))
     feed_files = {"atom.xml", "rss.xml", "feed.json"}
     corpus.summary.feeds = sum(1 for path in writer.files if path.name in feed_files)
 

@@ -33,6 +33,9 @@ class Settings:
     """Feed-level author name (the W3C validator wants one on Atom feeds)."""
     top_per_day: int = 10
     """How many papers of each day the top-of-the-day feeds (``/top/atom.xml``…) hold."""
+    digest_days: int = 30
+    """How many days the daily digest feeds (``/digest/atom.xml``…) hold: the newest with
+    papers, one entry each."""
     period_top: int = 50
     """How many papers the weekly and monthly pages rank (``weeks/…``, ``months/…``)."""
     tag_page_size: int = 50

@@ -56,7 +56,11 @@ def test_every_page_advertises_the_feeds(shipped_site):
         types = [link.get("type") for link in alternates]
         assert types[:3] == ["application/atom+xml", "application/rss+xml", "application/feed+json"]
     tag_links = page(site, "tags/calibration").cssselect('head link[rel~="alternate"]')
-    assert [link.get("href") for link in tag_links][-2:] == ["atom.xml", "rss.xml"]
+    assert [link.get("href") for link in tag_links][-3:] == [
+        "atom.xml",
+        "rss.xml",
+        "digest/atom.xml",
+    ]
 
 
 def test_shipped_feeds(shipped_site):

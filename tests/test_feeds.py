@@ -8,7 +8,14 @@ from datetime import UTC, date, datetime, timedelta, timezone
 
 from lxml import etree
 
-from generator.feeds import FeedSpec, entry_updated, hex_escape_rss, render_atom, render_rss
+from generator.feeds import (
+    FeedSpec,
+    entry_updated,
+    hex_escape_rss,
+    paper_feed,
+    render_atom,
+    render_rss,
+)
 from generator.generate import top_of_each_day
 from generator.model import Paper, TagMatch
 from generator.settings import Settings
@@ -37,8 +44,8 @@ PAPERS = (
     paper("a", date(2025, 6, 6), 0, authors=("Ada Lovelace",)),
     paper("c", date(2025, 6, 6), 2),
 )
-SPEC = FeedSpec("Site", "Sub", "", "", PAPERS)
 TITLES = {"llm": "Language models"}
+SPEC = paper_feed(SETTINGS, "Site", "Sub", "", "", PAPERS, TITLES)
 
 
 def test_entry_dates_come_from_day_and_rank():
@@ -47,7 +54,7 @@ def test_entry_dates_come_from_day_and_rank():
 
 
 def test_atom_newest_first_distinct_updated_and_no_clock():
-    root = etree.fromstring(render_atom(SETTINGS, SPEC, TITLES, None))
+    root = etree.fromstring(render_atom(SETTINGS, SPEC, None))
     entries = root.findall(f"{ATOM}entry")
     assert [e.findtext(f"{ATOM}id") for e in entries] == [
         "tag:feeds.example.org,2025-06-06:/papers/a/",
@@ -66,7 +73,7 @@ def test_atom_newest_first_distinct_updated_and_no_clock():
 
 
 def test_rss_channel_link_dates_and_hex_references():
-    xml = render_rss(SETTINGS, SPEC, TITLES, None)
+    xml = render_rss(SETTINGS, SPEC, None)
     assert b"&amp;" not in xml and b"&lt;" not in xml
     assert b"<title>Tom &#x26; Jerry &#x3C;3</title>" in xml
     channel = etree.fromstring(xml).find("channel")
@@ -83,13 +90,13 @@ def test_hex_escape_is_the_same_xml():
 
 
 def test_feeds_are_byte_identical_across_renders():
-    assert render_atom(SETTINGS, SPEC, TITLES, None) == render_atom(SETTINGS, SPEC, TITLES, None)
-    assert render_rss(SETTINGS, SPEC, TITLES, None) == render_rss(SETTINGS, SPEC, TITLES, None)
+    assert render_atom(SETTINGS, SPEC, None) == render_atom(SETTINGS, SPEC, None)
+    assert render_rss(SETTINGS, SPEC, None) == render_rss(SETTINGS, SPEC, None)
 
 
 def test_empty_feed_is_valid_and_dated_from_data():
     empty = FeedSpec("Empty", "Nothing", "tags/x/", "tags/x/", ())
-    root = etree.fromstring(render_atom(SETTINGS, empty, TITLES, date(2025, 6, 6)))
+    root = etree.fromstring(render_atom(SETTINGS, empty, date(2025, 6, 6)))
     assert root.findtext(f"{ATOM}updated") == "2025-06-06T11:59:59+00:00"
 
 

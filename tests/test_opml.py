@@ -17,10 +17,14 @@ def test_importing_feeds_opml_subscribes_to_every_atom_feed_on_disk(shipped_site
     assert not imported.bozo, imported.bozo_exception
     urls = sorted(feed.url for feed in imported.feeds)
     on_disk = sorted(SITE_URL + p.relative_to(site).as_posix() for p in site.rglob("atom.xml"))
-    assert urls == on_disk and len(urls) == 31  # everything, top of the day, 29 tags
+    # everything, top of the day, daily digest; 29 tags; 29 tag digests
+    assert urls == on_disk and len(urls) == 61
     by_url = {feed.url: feed for feed in imported.feeds}
     assert by_url[SITE_URL + "atom.xml"].categories == [["Everything"]]
     assert by_url[SITE_URL + "top/atom.xml"].categories == [["Everything"]]
+    assert by_url[SITE_URL + "digest/atom.xml"].categories == [["Everything"]]
+    llm_digest = by_url[SITE_URL + "tags/llm/digest/atom.xml"]
+    assert llm_digest.categories == [["Daily digest by tag"]]
     llm = by_url[SITE_URL + "tags/llm/atom.xml"]
     assert llm.categories == [["By tag"]] and llm.title.endswith("Large language models")
     assert imported.meta.title == "Trending AI Papers: all feeds"

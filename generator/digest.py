@@ -1,0 +1,204 @@
+"""Daily digests: one feed entry (or one email) per day, listing that day's papers.
+
+A digest of a day lists its papers as the day page ranks them (the order Hugging Face
+listed them), each with its title linked to its paper page, its tags, and one line about
+it: Hugging Face's TL;DR (``ai_summary``) where there is one, else the abstract's first
+sentence. The site digest (``/digest/…``) covers every paper of a day, a tag digest
+(``/tags/<slug>/digest/atom.xml``) only the papers of that tag.
+
+Ids and dates come from the data alone:
+
+- The entry id is a tag URI of the host, the day and the digest's path
+  (``tag:host,2025-06-06:/digest/2025-06-06``): stable, and different for the site digest
+  and each tag's, whose contents differ.
+- ``published`` is 11:00 UTC on the day; ``updated`` is one second later per paper in the
+  digest. A later fetch that adds papers to a day (papers are never taken away) moves
+  ``updated``, so a reader shows the entry as changed, while its id stays. Both stay
+  within the day for readers anywhere from UTC-11 to UTC+12 (up to 3,599 papers a day).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+
+from generator.feeds import Entry, FeedSpec
+from generator.model import Paper
+from generator.pages import long_date
+from generator.settings import Settings
+
+#: The hour (UTC) a digest is published at on its day (see the module docstring).
+DIGEST_HOUR = 11
+
+_SENTENCE = re.compile(r"^(.+?[.!?])(?=\s+[A-Z0-9(\"“]|\s*$)", re.DOTALL)
+#: A first sentence longer than this is cut at a word and ends with "…".
+BLURB_LIMIT = 300
+
+
+@dataclass(frozen=True)
+class DigestItem:
+    """One paper of a digest, as text: the renderers (feed HTML, email) escape it."""
+
+    title: str
+    url: str
+    """The paper's page, absolute."""
+    blurb: str
+    """The TL;DR, else the abstract's first sentence; '' when the paper has neither."""
+    tags: tuple[str, ...]
+    """Tag titles."""
+    upvotes: int | None
+
+
+@dataclass(frozen=True)
+class Digest:
+    """The digest of one day (for the whole site, or for one tag)."""
+
+    day: date
+    items: tuple[DigestItem, ...]
+    title: str
+    """The date and the count: "Friday 6 June 2025: 12 papers in Agents"."""
+    url: str
+    """The day's page, absolute."""
+
+    @property
+    def published(self) -> datetime:
+        return datetime.combine(self.day, time(DIGEST_HOUR, 0), tzinfo=UTC)
+
+    @property
+    def updated(self) -> datetime:
+        return self.published + timedelta(seconds=len(self.items))
+
+
+def blurb(paper: Paper) -> str:
+    """The line a digest shows for a paper: its TL;DR, else its abstract's first sentence."""
+    if paper.hub.summary:
+        return paper.hub.summary
+    abstract = " ".join(paper.abstract.split())
+    match = _SENTENCE.match(abstract)
+    sentence = match.group(1) if match else abstract
+    if len(sentence) > BLURB_LIMIT:
+        sentence = sentence[:BLURB_LIMIT].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+    return sentence
+
+
+def day_digest(
+    settings: Settings,
+    day: date,
+    papers: list[Paper],
+    tag_titles: dict[str, str],
+    tag: str | None = None,
+) -> Digest:
+    """The digest of ``day`` listing ``papers`` (in the given order: the day page's), the
+    title naming the tag ``tag`` (a slug) when it is a tag's digest."""
+    items = tuple(
+        DigestItem(
+            title=paper.title,
+            url=settings.paper_page(paper.id),
+            blurb=blurb(paper),
+            tags=tuple(tag_titles.get(t.slug, t.slug) for t in paper.tags),
+            upvotes=paper.upvotes,
+        )
+        for paper in papers
+    )
+    count = f"{len(items)} paper{'s' if len(items) != 1 else ''}"
+    scope = f" in {tag_titles.get(tag, tag)}" if tag else ""
+    return Digest(
+        day=day,
+        items=items,
+        title=f"{long_date(day)}: {count}{scope}",
+        url=settings.absolute(f"days/{day.isoformat()}/"),
+    )
+
+
+def digests(
+    settings: Settings,
+    days: dict[date, list[Paper]],
+    tag_titles: dict[str, str],
+    tag: str | None = None,
+) -> list[Digest]:
+    """The newest ``settings.digest_days`` days with papers (of tag ``tag`` if given) as
+    digests, newest first."""
+    chosen: list[Digest] = []
+    for day in sorted(days, reverse=True):
+        papers = days[day]
+        if tag is not None:
+            papers = [p for p in papers if any(t.slug == tag for t in p.tags)]
+        if papers:
+            chosen.append(day_digest(settings, day, papers, tag_titles, tag))
+        if len(chosen) == settings.digest_days:
+            break
+    return chosen
+
+
+def digest_html(digest: Digest) -> str:
+    """The digest as the HTML of a feed entry: an ordered list of the papers."""
+    lines = [f'<p>Papers listed on <a href="{_attr(digest.url)}">{long_date(digest.day)}</a>, '
+             "in the order of the day's page.</p>", "<ol>"]
+    for item in digest.items:
+        parts = [f'<a href="{_attr(item.url)}">{html.escape(item.title)}</a>']
+        if item.upvotes:
+            parts.append(f" (▲ {item.upvotes})")
+        if item.blurb:
+            parts.append(f"<br>{html.escape(item.blurb)}")
+        if item.tags:
+            parts.append(f"<br><small>{html.escape(', '.join(item.tags))}</small>")
+        lines.append(f"<li>{''.join(parts)}</li>")
+    lines.append("</ol>")
+    return "\n".join(lines)
+
+
+def digest_text(digest: Digest) -> str:
+    """The digest as plain text: a numbered list, each paper with its line and its URL."""
+    blocks = [f"{digest.title}\n{digest.url}"]
+    for number, item in enumerate(digest.items, 1):
+        lines = [f"{number}. {item.title}" + (f" (▲ {item.upvotes})" if item.upvotes else "")]
+        if item.blurb:
+            lines.append(f"   {item.blurb}")
+        if item.tags:
+            lines.append(f"   Tags: {', '.join(item.tags)}")
+        lines.append(f"   {item.url}")
+        blocks.append("\n".join(lines))
+    return "\n\n".join(blocks) + "\n"
+
+
+def digest_entry(settings: Settings, digest: Digest, path: str) -> Entry:
+    """A digest as a feed entry of the digest feed in folder ``path`` ('digest/'…)."""
+    day = digest.day.isoformat()
+    return Entry(
+        id=f"tag:{settings.host},{day}:/{path}{day}",
+        title=digest.title,
+        url=digest.url,
+        html=digest_html(digest),
+        updated=digest.updated,
+        published=digest.published,
+        text=digest_text(digest),
+    )
+
+
+def digest_feed(
+    settings: Settings,
+    days: dict[date, list[Paper]],
+    tag_titles: dict[str, str],
+    tag: str | None = None,
+) -> FeedSpec:
+    """The site's digest feed (``digest/``), or tag ``tag``'s (``tags/<slug>/digest/``)."""
+    path = f"tags/{tag}/digest/" if tag else "digest/"
+    if tag:
+        title = f"{settings.site_name}: {tag_titles.get(tag, tag)}, daily digest"
+        subtitle = f"One entry a day listing that day's papers tagged {tag_titles.get(tag, tag)}."
+        page = f"tags/{tag}/"
+    else:
+        title = f"{settings.site_name}: daily digest"
+        subtitle = "One entry a day listing that day's papers."
+        page = "days/"
+    entries = tuple(
+        digest_entry(settings, digest, path)
+        for digest in digests(settings, days, tag_titles, tag)
+    )
+    return FeedSpec(title, subtitle, path, page, entries)
+
+
+def _attr(value: str) -> str:
+    return html.escape(value, quote=True)
