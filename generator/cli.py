@@ -1,4 +1,4 @@
-"""The ``papers`` command: ``build``, ``generate`` and ``fetch``."""
+"""The ``papers`` command: ``build``, ``generate``, ``fetch`` and ``email``."""
 
 from __future__ import annotations
 
@@ -80,6 +80,9 @@ def build_parser() -> argparse.ArgumentParser:
     from generator.fetch import add_fetch_commands
 
     add_fetch_commands(commands)
+    from generator.mail import add_email_command
+
+    add_email_command(commands)
     return parser
 
 

@@ -25,7 +25,9 @@ READERS: dict[str, Reader] = {
 }
 
 #: Files under content/ that are configuration, not papers.
-CONFIG_FILES = frozenset({"tags.yaml", "tags.yml", "README.md", "fetch-status.json"})
+CONFIG_FILES = frozenset(
+    {"tags.yaml", "tags.yml", "README.md", "fetch-status.json", "email-sent.json"}
+)
 
 
 def input_files(content: Path) -> tuple[list[Path], list[Warning_]]:
