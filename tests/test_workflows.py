@@ -114,11 +114,15 @@ def test_deploy_workflow_triggers_permissions_and_cache():
         "fetch": {"contents": "write"},
         "build": {"contents": "read"},
         "deploy": {"pages": "write", "id-token": "write"},
+        "mail": {"contents": "write"},
     }
     assert jobs["fetch"]["if"] == "github.event_name != 'push'"
     assert "needs.fetch.result == 'skipped'" in jobs["build"]["if"]
     assert jobs["deploy"]["environment"]["name"] == "github-pages"
-    for job in (jobs["fetch"], jobs["build"]):
+    assert jobs["mail"]["needs"] == ["fetch", "deploy"]
+    assert "needs.deploy.result == 'success'" in jobs["mail"]["if"]
+    assert "github.event_name != 'push'" in jobs["mail"]["if"]
+    for job in (jobs["fetch"], jobs["build"], jobs["mail"]):
         [python] = [s for s in job["steps"] if s.get("uses", "").startswith("actions/setup")]
         assert python["with"]["cache"] == "pip"
         assert python["with"]["cache-dependency-path"] == "requirements.txt"
@@ -336,3 +340,52 @@ def test_replay_a_failing_fetch_fails_the_run_and_pushes_nothing(server, tmp_pat
     assert "papers: error: " in str(failed.value)
     assert git("rev-parse", replay.branch, cwd=replay.remote) == replay.sha
     assert replay.uploaded == []
+
+
+SMTP_SECRETS = (
+    "HOST", "PORT", "SECURITY", "USER", "PASSWORD", "FROM", "TO",
+)
+
+
+def test_replay_mail_sends_the_digest_once_and_commits_the_record(server, tmp_path):
+    from aiosmtpd.controller import Controller
+    from test_email import Inbox, _free_port
+
+    serve_day(server, DAY)
+    inbox = Inbox()
+    port = _free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        replay = Replay(tmp_path, server, "workflow_dispatch", {"date": DAY})
+        secrets = {
+            "HOST": "127.0.0.1", "PORT": str(port), "SECURITY": "none", "USER": "",
+            "PASSWORD": "", "FROM": "digest@example.org", "TO": "reader@example.org",
+        }
+        replay.context.update({f"secrets.PAPERS_SMTP_{k}": secrets[k] for k in SMTP_SECRETS})
+        replay.run(load(DEPLOY), ["fetch", "mail"])
+        assert len(inbox.envelopes) == 1
+        head = git("rev-parse", replay.branch, cwd=replay.remote)
+        assert git("log", "-1", "--format=%s", head, cwd=replay.remote) == (
+            "Record the digest mail sent"
+        )
+        record = json.loads(git("show", f"{head}:content/email-sent.json", cwd=replay.remote))
+        assert record == {"sent": [DAY]}
+        # A second run of the mail job from the new head: nothing sent, nothing committed.
+        replay.context["needs.fetch.outputs.sha"] = head
+        shutil.rmtree(tmp_path / "mail")
+        replay.run(load(DEPLOY), ["mail"])
+        assert len(inbox.envelopes) == 1
+        assert git("rev-parse", replay.branch, cwd=replay.remote) == head
+    finally:
+        controller.stop()
+
+
+def test_replay_mail_without_secrets_sends_and_commits_nothing(server, tmp_path):
+    serve_day(server, DAY)
+    replay = Replay(tmp_path, server, "workflow_dispatch", {"date": DAY})
+    replay.context.update({f"secrets.PAPERS_SMTP_{k}": "" for k in SMTP_SECRETS})
+    replay.run(load(DEPLOY), ["fetch"])
+    fetched = git("rev-parse", replay.branch, cwd=replay.remote)
+    replay.run(load(DEPLOY), ["mail"])
+    assert git("rev-parse", replay.branch, cwd=replay.remote) == fetched
