@@ -11,7 +11,7 @@ from pathlib import Path
 
 from generator.build import run_build
 
-from conftest import ROOT, tree_bytes
+from conftest import ROOT, run_papers, tree_bytes
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 
@@ -53,3 +53,23 @@ def test_golden_output(tmp_path):
 
 def test_golden_fixture_is_not_the_shipped_content():
     assert (GOLDEN / "content").resolve() != (ROOT / "content").resolve()
+
+
+def test_golden_email(tmp_path):
+    """The digest mail of a golden day (hostile titles included), byte for byte: the
+    message has no clock and no random boundary (``generator/mail.py``)."""
+    config = tmp_path / "mkdocs.yml"
+    config.write_text(CONFIG, encoding="utf-8")
+    out = tmp_path / "digest.eml"
+    result = run_papers(
+        "email", "--date", "2025-06-06", "--out", out,
+        "--content", GOLDEN / "content", "--config", config,
+        env={**os.environ, "PAPERS_SMTP_FROM": "digest@golden.example.org",
+             "PAPERS_SMTP_TO": "reader@golden.example.org"},
+    )
+    assert result.returncode == 0, result.stderr
+    expected = GOLDEN / "email" / "2025-06-06.eml"
+    if os.environ.get("UPDATE_GOLDEN"):
+        expected.parent.mkdir(exist_ok=True)
+        shutil.copy(out, expected)
+    assert out.read_bytes() == expected.read_bytes()
