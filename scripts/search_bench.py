@@ -7,7 +7,9 @@ For each query, in a fresh browser context (empty cache): open the home page and
 it downloaded from pagefind/ (should be nothing), type the query into the search box one key
 every --delay ms, then print the bytes downloaded from pagefind/ since the first keystroke
 (Pagefind's library, its WebAssembly, index chunks and the fragments of the shown results)
-and the time from the last keystroke until the results are on screen. Build a large site
+and the time from the last keystroke until the results are on screen. ``--gzip`` serves
+text files (``pagefind.js`` among them) gzip-compressed, as GitHub Pages does; ``--files``
+lists what each search downloaded. Build a large site
 first, e.g. ``scripts/bench.py --papers 10000 --runs 1 --only build --keep /tmp/b10k``.
 """
 
@@ -15,6 +17,8 @@ from __future__ import annotations
 
 import argparse
 import functools
+import gzip
+import io
 import statistics
 import threading
 import time
@@ -32,13 +36,42 @@ class _Quiet(SimpleHTTPRequestHandler):
         pass
 
 
+#: What GitHub Pages compresses: text types. Pagefind's own index, fragment and WebAssembly
+#: files are gzip data already and are served as they are.
+GZIP_SUFFIXES = (".html", ".js", ".css", ".json", ".xml", ".svg", ".txt")
+
+
+class _Gzip(_Quiet):
+    """Serves text files gzip-compressed to clients that accept it, as GitHub Pages does."""
+
+    def send_head(self):
+        path = Path(self.translate_path(self.path))
+        if path.is_dir():
+            path = path / "index.html"
+        accepts = "gzip" in self.headers.get("Accept-Encoding", "")
+        if not (accepts and path.suffix in GZIP_SUFFIXES and path.is_file()):
+            return super().send_head()
+        body = gzip.compress(path.read_bytes(), mtime=0)
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(str(path)))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        return io.BytesIO(body)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("site", type=Path)
     parser.add_argument("--query", action="append", help="a query (repeatable)")
     parser.add_argument("--delay", type=int, default=120, help="ms between keystrokes")
+    parser.add_argument(
+        "--gzip", action="store_true", help="serve text files gzip-compressed, as GitHub Pages"
+    )
+    parser.add_argument("--files", action="store_true", help="list each downloaded file")
     args = parser.parse_args()
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=args.site))
+    handler = _Gzip if args.gzip else _Quiet
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=args.site))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     url = f"http://127.0.0.1:{server.server_port}/"
     print(f"site: {args.site} ({len(list((args.site / 'papers').iterdir())):,} paper pages)")
@@ -76,6 +109,9 @@ def main() -> None:
                 f"{query:<24} {on_view:>8} B {total / 1024:>10.1f} KB {len(sizes):>9} "
                 f"{seconds * 1000:>8.0f} ms"
             )
+            if args.files:
+                for name, size in sorted(sizes.items(), key=lambda kv: -kv[1]):
+                    print(f"    {size:>8} B  {name.split('/pagefind/', 1)[1]}")
             context.close()
         browser.close()
     server.shutdown()
