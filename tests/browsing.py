@@ -5,6 +5,7 @@ saying what to install (``.ci/run`` installs it)."""
 from __future__ import annotations
 
 import functools
+import gzip
 import io
 import os
 import threading
@@ -31,11 +32,19 @@ CHROMIUM_ARGS = [
 ]
 
 
+#: What GitHub Pages compresses: text, not images, fonts in woff2 or Pagefind's own
+#: (already compressed) index files.
+_GZIP_TYPES = ("text/", "application/javascript", "application/json", "application/xml",
+               "application/atom+xml", "application/rss+xml", "image/svg+xml")  # fmt: skip
+
+
 class _SiteHandler(SimpleHTTPRequestHandler):
     """Serves a built site under ``prefix`` as GitHub Pages does: a missing page gets the
-    site's 404.html with status 404."""
+    site's 404.html with status 404, and with ``gzip`` text is sent compressed to a browser
+    that accepts it."""
 
     prefix = "/"
+    compress_text = False
 
     def log_message(self, format: str, *args: object) -> None:
         pass
@@ -48,18 +57,36 @@ class _SiteHandler(SimpleHTTPRequestHandler):
         target = Path(self.translate_path(self.path))
         if not target.exists() and (Path(self.directory) / "404.html").exists():
             body = (Path(self.directory) / "404.html").read_bytes()
-            self.send_response(404)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            return io.BytesIO(body)
+            return self._send(404, "text/html; charset=utf-8", body)
+        if target.is_dir() and self.path.split("?")[0].endswith("/"):
+            target = target / "index.html"
+        if self._gzipped() and target.is_file():
+            kind = self.guess_type(str(target))
+            if kind.startswith(_GZIP_TYPES):
+                charset = "; charset=utf-8" if kind.startswith("text/") else ""
+                return self._send(200, kind + charset, target.read_bytes())
         return super().send_head()
+
+    def _gzipped(self) -> bool:
+        return self.compress_text and "gzip" in self.headers.get("Accept-Encoding", "")
+
+    def _send(self, status: int, kind: str, body: bytes) -> io.BytesIO:
+        self.send_response(status)
+        self.send_header("Content-Type", kind)
+        if self._gzipped():
+            body = gzip.compress(body, mtime=0)
+            self.send_header("Content-Encoding", "gzip")
+            self.send_header("Vary", "Accept-Encoding")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        return io.BytesIO(body)
 
 
 @contextmanager
-def serve(site: Path, prefix: str = "/") -> Iterator[str]:
-    """``site`` served from 127.0.0.1 under ``prefix``; yields its base URL."""
-    handler = type("Handler", (_SiteHandler,), {"prefix": prefix})
+def serve(site: Path, prefix: str = "/", gzip: bool = False) -> Iterator[str]:
+    """``site`` served from 127.0.0.1 under ``prefix``, text gzipped if ``gzip``; yields its
+    base URL."""
+    handler = type("Handler", (_SiteHandler,), {"prefix": prefix, "compress_text": gzip})
     server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(site)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:

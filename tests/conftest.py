@@ -149,3 +149,23 @@ def shipped_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
         site_dir=project / "site",
     )
     return project
+
+
+@pytest.fixture(scope="session")
+def thousand_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A synthetic corpus of 1,000 papers (scripts/corpus.py, as the benchmark and the scale
+    tests use) built once with the real mkdocs.yml and its default page sizes, so that tag
+    pages have a page 2: returns the project copy."""
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from corpus import write_corpus
+
+    project = tmp_path_factory.mktemp("thousand")
+    write_corpus(project, 1000)
+    copy_site_config(project)
+    run_build(
+        content=project / "content",
+        docs_dir=project / "docs",
+        config=project / "mkdocs.yml",
+        site_dir=project / "site",
+    )
+    return project
