@@ -22,7 +22,6 @@ _INVALID_CHARS = re.compile(
     f"\ufdd0-\ufdef\ufffd\ufffe\uffff{_NONCHARACTERS}]"
 )
 _INVALID_ASCII = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_WHITESPACE = re.compile(r"\s+")
 # LaTeX font commands the scraper left as "{it word}": keep the word.
 _FONT_GROUP = re.compile(r"\{\\?(?:it|bf|em|sl|sc|tt|rm|textit|textbf|emph)\s+([^{}]*)\}")
 # "\eg", "\ie", "\etc" macros.
@@ -52,7 +51,9 @@ def strip_invalid_chars(text: str) -> str:
 
 
 def collapse_whitespace(text: str) -> str:
-    return _WHITESPACE.sub(" ", text).strip()
+    """Runs of whitespace as one space, none at either end. ``str.split`` knows the same
+    whitespace as ``\\s`` (``str.isspace``) and is several times faster than a regex."""
+    return " ".join(text.split())
 
 
 def _accent(match: re.Match[str]) -> str:

@@ -14,16 +14,17 @@ from pathlib import Path
 from generator.errors import InputError, Warning_
 from generator.feeds import FeedSpec, render_atom, render_json_feed, render_rss
 from generator.merge import merge_papers
-from generator.model import Paper, RawPaper
+from generator.model import Paper, RawPaper, TagMatch
 from generator.opml import PATH as OPML_PATH
 from generator.opml import render_opml
 from generator.pages import Month, PageRenderer, TagInfo, month_of, week_of
 from generator.paginate import page_source, paginate
-from generator.process import StepTiming
+from generator.process import Beside, StepTiming
 from generator.readers import input_files, read_file
+from generator.readers.base import ReadResult
 from generator.settings import Settings
 from generator.stats import papers_per_day, papers_per_tag
-from generator.tagging import assign_tags, load_tag_rules
+from generator.tagging import TagRule, assign_tags, load_tag_rules
 from generator.writer import Writer
 
 TAGS_FILE = "tags.yaml"
@@ -106,8 +107,7 @@ def read_corpus(content: Path) -> Corpus:
     empty_days: set[date] = set()
     files, skipped = input_files(content)
     summary.warnings.extend(skipped)
-    for path in files:
-        result = read_file(path)
+    for result in _read_files(files):
         summary.files_read += 1
         raws.extend(result.papers)
         summary.warnings.extend(result.warnings)
@@ -118,7 +118,7 @@ def read_corpus(content: Path) -> Corpus:
     empty_days.update(fetched_empty)
     merged = merge_papers(raws)
     rules = load_tag_rules(content / TAGS_FILE, (content / TAGS_FILE).as_posix())
-    summary.warnings.extend(assign_tags(merged.papers, rules))
+    summary.warnings.extend(_assign_tags(merged.papers, rules))
     by_id = {paper.id: paper for paper in merged.papers}
     days = {
         day: [by_id[i] for i in merged.days.get(day, [])]
@@ -134,6 +134,61 @@ def read_corpus(content: Path) -> Corpus:
     return Corpus(merged.papers, days, tags, last_fetch, summary)
 
 
+#: Below these sizes a second process costs more than it saves: reading files of at least
+#: ``PARALLEL_READ_BYTES`` in all, tagging at least ``PARALLEL_PAPERS`` papers.
+PARALLEL_READ_BYTES = 1 << 20
+PARALLEL_PAPERS = 2000
+
+
+def _read_files(files: list[Path]) -> list[ReadResult]:
+    """``read_file`` of every file, in order; a large corpus is read by two processes (every
+    other file each). The first file that fails, in order, raises, as when read one by one."""
+
+    def read(first: int) -> dict[int, ReadResult | Exception]:
+        outcomes: dict[int, ReadResult | Exception] = {}
+        for index in range(first, len(files), 2):
+            try:
+                outcomes[index] = read_file(files[index])
+            except Exception as exc:  # an earlier file of the other half may fail first
+                outcomes[index] = exc
+                break
+        return outcomes
+
+    size = sum(path.stat().st_size for path in files) if len(files) > 1 else 0
+    other = Beside(lambda: read(1), parallel=size >= PARALLEL_READ_BYTES)
+    try:
+        outcomes = read(0)
+        outcomes.update(other.result())
+    finally:
+        other.stop()
+    results: list[ReadResult] = []
+    for index in range(len(files)):
+        outcome = outcomes[index]  # present: a half stops only after a failure, raised first
+        if isinstance(outcome, Exception):
+            raise outcome
+        results.append(outcome)
+    return results
+
+
+def _assign_tags(papers: list[Paper], rules: list[TagRule]) -> list[Warning_]:
+    """``assign_tags``, the second half of a large corpus tagged by a second process."""
+    half = len(papers) // 2 if len(papers) >= PARALLEL_PAPERS else len(papers)
+
+    def tag_second_half() -> tuple[list[tuple[TagMatch, ...]], list[Warning_]]:
+        warnings = assign_tags(papers[half:], rules)
+        return [paper.tags for paper in papers[half:]], warnings
+
+    other = Beside(tag_second_half, parallel=half < len(papers))
+    try:
+        warnings = assign_tags(papers[:half], rules)
+        tags, more = other.result()
+    finally:
+        other.stop()
+    for paper, matches in zip(papers[half:], tags, strict=True):
+        paper.tags = matches
+    return warnings + more
+
+
 def _home_days(days: dict[date, list[Paper]], count: int) -> list[tuple[date, list[Paper]]]:
     """The newest ``count`` days with papers, and any newer empty days above them."""
     shown: list[tuple[date, list[Paper]]] = []
@@ -144,8 +199,9 @@ def _home_days(days: dict[date, list[Paper]], count: int) -> list[tuple[date, li
     return shown
 
 
-def render_site(corpus: Corpus, settings: Settings) -> Writer:
-    """Every generated file (Markdown pages and feeds), by path under ``docs/``."""
+def render_site(corpus: Corpus, settings: Settings, papers_and_feeds: bool = True) -> Writer:
+    """Every generated file (Markdown pages and feeds), by path under ``docs/``; without
+    ``papers_and_feeds``, all but what :func:`render_papers_and_feeds` makes."""
     writer = Writer()
     renderer = PageRenderer(settings, [tag.rule for tag in corpus.tags])
     years = _archive_years(corpus.days, settings)
@@ -171,11 +227,22 @@ def render_site(corpus: Corpus, settings: Settings) -> Writer:
     writer.add("feeds.md", renderer.feeds(corpus.tags))
     charts = [papers_per_day(corpus.days), papers_per_tag(corpus.papers, corpus.tags)]
     writer.add("stats.md", renderer.stats(charts, len(corpus.papers), len(listed)))
+    if papers_and_feeds:
+        render_papers_and_feeds(corpus, settings, writer, renderer)
+    return writer
+
+
+def render_papers_and_feeds(
+    corpus: Corpus, settings: Settings, writer: Writer, renderer: PageRenderer | None = None
+) -> None:
+    """The paper pages and the feeds: the part of :func:`render_site` that a large build
+    makes in a second process (``generator/build.py``), beside the rest."""
+    if renderer is None:
+        renderer = PageRenderer(settings, [tag.rule for tag in corpus.tags])
     for paper in corpus.papers:
         writer.add(f"papers/{paper.id}.md", renderer.paper(paper))
     _add_feeds(writer, corpus, settings, renderer.tag_titles)
     corpus.summary.pages_written = sum(1 for path in writer.files if path.parts[0] == "papers")
-    return writer
 
 
 def _archive_years(days: dict[date, list[Paper]], settings: Settings) -> list[int]:
