@@ -40,6 +40,7 @@ _ACCENT = re.compile(r"""\\(["'`^~])\s*(?:\{\\?([a-zA-Z])\}|\\?([a-zA-Z]))""")
 # "https://x{https://x}": the scraper doubled a \href.
 _DOUBLED_URL = re.compile(r"(https?://[^\s{}]+)\{\1\}")
 _URL = re.compile(r"https?://[^\s<>\"'{}|\\^`]+", re.IGNORECASE)
+_WORD = re.compile(r"\w+")
 _CODE_HOSTS = ("github.com", "gitlab.com", "www.github.com", "www.gitlab.com")
 
 
@@ -113,9 +114,11 @@ def extract_links(abstract: str) -> tuple[Link, ...]:
 def normalise_title(title: str) -> str:
     """The key two titles share when they name the same paper: case, spacing and
     punctuation folded, accents removed."""
+    if title.isascii():  # most titles: nothing to decompose, casefold() is lower()
+        return " ".join(_WORD.findall(title.lower()))
     folded = unicodedata.normalize("NFKD", title).casefold()
     folded = "".join(c for c in folded if not unicodedata.combining(c))
-    return " ".join(re.findall(r"\w+", folded))
+    return " ".join(_WORD.findall(folded))
 
 
 _ARXIV_NEW = re.compile(r"^(\d{4}\.\d{4,5})(v\d+)?$")

@@ -86,3 +86,10 @@ def test_arxiv_ids_lose_versions_and_prefixes():
 def test_normalised_titles_fold_case_spacing_and_punctuation():
     assert normalise_title("Mixup  Your Own Pairs!") == normalise_title("mixup your own-pairs")
     assert normalise_title("Naïve Bayes") == normalise_title("naive bayes")
+
+
+def test_ascii_titles_normalise_as_any_other():
+    ascii = "".join(map(chr, range(128)))
+    # The same text made non-ASCII by a combining accent, which normalising drops.
+    assert normalise_title(ascii) == normalise_title(ascii + "\u0301")
+    assert normalise_title("A_b-C9 é") == "a_b c9 e"
