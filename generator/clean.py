@@ -47,7 +47,8 @@ _CODE_HOSTS = ("github.com", "gitlab.com", "www.github.com", "www.gitlab.com")
 def strip_invalid_chars(text: str) -> str:
     """Drop characters that XML 1.0 forbids (and C1 controls, lone surrogates)."""
     if text.isascii():  # the usual case; a smaller class scans several times faster
-        return _INVALID_ASCII.sub("", text)
+        # Printable ASCII (no control character, not even a tab) has nothing to drop.
+        return text if text.isprintable() else _INVALID_ASCII.sub("", text)
     return _INVALID_CHARS.sub("", text)
 
 

@@ -24,10 +24,11 @@ from generator.readers import input_files, read_file
 from generator.readers.base import ReadResult
 from generator.settings import Settings
 from generator.stats import papers_per_day, papers_per_tag
-from generator.tagging import TagRule, assign_tags, load_tag_rules
+from generator.tagging import Tagger, TagInputs, TagRule, assign_tags, load_tag_rules, tag_inputs
 from generator.writer import Writer
 
 TAGS_FILE = "tags.yaml"
+TagsOf = tuple[TagInputs, tuple[TagMatch, ...]]
 STATUS_FILE = "fetch-status.json"
 
 
@@ -107,7 +108,13 @@ def read_corpus(content: Path) -> Corpus:
     empty_days: set[date] = set()
     files, skipped = input_files(content)
     summary.warnings.extend(skipped)
-    for result in _read_files(files):
+    tags_file = (content / TAGS_FILE).as_posix()
+    try:  # needed to tag each listing as it is read; a bad file still fails first
+        rules: list[TagRule] | Exception = load_tag_rules(content / TAGS_FILE, tags_file)
+    except Exception as exc:
+        rules = exc
+    results, known = _read_files(files, rules if isinstance(rules, list) else None)
+    for result in results:
         summary.files_read += 1
         raws.extend(result.papers)
         summary.warnings.extend(result.warnings)
@@ -117,76 +124,70 @@ def read_corpus(content: Path) -> Corpus:
     last_fetch, fetched_empty = read_fetch_status(content)
     empty_days.update(fetched_empty)
     merged = merge_papers(raws)
-    rules = load_tag_rules(content / TAGS_FILE, (content / TAGS_FILE).as_posix())
-    summary.warnings.extend(_assign_tags(merged.papers, rules))
+    if isinstance(rules, Exception):
+        raise rules
+    summary.warnings.extend(assign_tags(merged.papers, rules, tags_file, known))
     by_id = {paper.id: paper for paper in merged.papers}
     days = {
         day: [by_id[i] for i in merged.days.get(day, [])]
         for day in sorted(set(merged.days) | empty_days)
     }
-    tags = [
-        TagInfo(rule, tuple(p for p in merged.papers if any(t.slug == rule.slug for t in p.tags)))
-        for rule in rules
-    ]
+    tagged: dict[str, list[Paper]] = {rule.slug: [] for rule in rules}
+    for paper in merged.papers:
+        for match in paper.tags:
+            listed = tagged[match.slug]
+            if not listed or listed[-1] is not paper:  # a tag given twice by hand: once
+                listed.append(paper)
+    tags = [TagInfo(rule, tuple(tagged[rule.slug])) for rule in rules]
     summary.duplicates_merged = merged.duplicates_merged
     summary.days = len(days)
     summary.tags = len(rules)
     return Corpus(merged.papers, days, tags, last_fetch, summary)
 
 
-#: Below these sizes a second process costs more than it saves: reading files of at least
-#: ``PARALLEL_READ_BYTES`` in all, tagging at least ``PARALLEL_PAPERS`` papers.
+#: Below these sizes a second process costs more than it saves: reading (and tagging) files
+#: of at least ``PARALLEL_READ_BYTES`` in all, rendering at least ``PARALLEL_PAPERS`` papers.
 PARALLEL_READ_BYTES = 1 << 20
 PARALLEL_PAPERS = 2000
 
 
-def _read_files(files: list[Path]) -> list[ReadResult]:
-    """``read_file`` of every file, in order; a large corpus is read by two processes (every
-    other file each). The first file that fails, in order, raises, as when read one by one."""
+def _read_files(
+    files: list[Path], rules: list[TagRule] | None
+) -> tuple[list[ReadResult], dict[TagInputs, tuple[TagMatch, ...]]]:
+    """``read_file`` of every file, in order, and the tags of each listing read (with
+    ``rules``), which a paper merged from one listing keeps. A large corpus is read and
+    tagged by two processes (every other file each). The first file that fails, in order,
+    raises, as when read one by one."""
 
-    def read(first: int) -> dict[int, ReadResult | Exception]:
+    def read(first: int) -> tuple[dict[int, ReadResult | Exception], list[TagsOf]]:
         outcomes: dict[int, ReadResult | Exception] = {}
+        tagger = Tagger(rules) if rules is not None else None
+        tagged: list[TagsOf] = []
         for index in range(first, len(files), 2):
             try:
-                outcomes[index] = read_file(files[index])
+                outcomes[index] = result = read_file(files[index])
             except Exception as exc:  # an earlier file of the other half may fail first
                 outcomes[index] = exc
                 break
-        return outcomes
+            if tagger is not None:
+                tagged += ((tag_inputs(raw), tagger.tags(raw)) for raw in result.papers)
+        return outcomes, tagged
 
     size = sum(path.stat().st_size for path in files) if len(files) > 1 else 0
     other = Beside(lambda: read(1), parallel=size >= PARALLEL_READ_BYTES)
     try:
-        outcomes = read(0)
-        outcomes.update(other.result())
+        outcomes, tagged = read(0)
+        more, more_tagged = other.result()
     finally:
         other.stop()
+    outcomes.update(more)
     results: list[ReadResult] = []
     for index in range(len(files)):
         outcome = outcomes[index]  # present: a half stops only after a failure, raised first
         if isinstance(outcome, Exception):
             raise outcome
         results.append(outcome)
-    return results
-
-
-def _assign_tags(papers: list[Paper], rules: list[TagRule]) -> list[Warning_]:
-    """``assign_tags``, the second half of a large corpus tagged by a second process."""
-    half = len(papers) // 2 if len(papers) >= PARALLEL_PAPERS else len(papers)
-
-    def tag_second_half() -> tuple[list[tuple[TagMatch, ...]], list[Warning_]]:
-        warnings = assign_tags(papers[half:], rules)
-        return [paper.tags for paper in papers[half:]], warnings
-
-    other = Beside(tag_second_half, parallel=half < len(papers))
-    try:
-        warnings = assign_tags(papers[:half], rules)
-        tags, more = other.result()
-    finally:
-        other.stop()
-    for paper, matches in zip(papers[half:], tags, strict=True):
-        paper.tags = matches
-    return warnings + more
+    return results, dict(tagged + more_tagged)
 
 
 def _home_days(days: dict[date, list[Paper]], count: int) -> list[tuple[date, list[Paper]]]:

@@ -11,6 +11,7 @@ parent's high-water mark across ``exec``.
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import pickle
 import resource
@@ -179,6 +180,10 @@ class Beside(Generic[R]):
                 self._value = (False, exc)
             return
         read_end, write_end = os.pipe()
+        # Objects from before the fork are left out of garbage collection until the copy
+        # is done: collecting would write to every one of them, which makes both processes
+        # copy their shared memory page by page.
+        gc.freeze()
         pid = os.fork()
         if pid == 0:  # the copy
             code = 1
@@ -217,6 +222,7 @@ class Beside(Generic[R]):
             with contextlib.suppress(ProcessLookupError):  # gone already: reaped below
                 os.kill(pid, signal.SIGKILL)
             os.waitpid(pid, 0)
+            gc.unfreeze()
 
 
 def _outcome(work: Callable[[], object]) -> bytes:

@@ -13,6 +13,7 @@ from generator import build, generate
 from generator.build import run_build
 from generator.errors import InputError
 from generator.process import Beside
+from generator.tagging import Tagger
 
 from conftest import ROOT, copy_site_config, tree_bytes
 
@@ -72,3 +73,14 @@ def test_beside_returns_and_raises_as_inline():
         assert (failure.value.path, failure.value.line, str(failure.value)) == (
             "some/file.yaml", 3, "some/file.yaml:3: bad"
         )  # fmt: skip
+
+
+@pytest.mark.parametrize("folder", ["content", "tests/nasty/content", "tests/golden/content"])
+def test_tags_found_while_reading_are_those_of_the_merged_papers(folder, always_parallel):
+    """Each listing is tagged as it is read; a merged paper keeps those tags only when its
+    inputs are the listing's, which gives the tags it would get on its own."""
+    corpus = generate.read_corpus(ROOT / folder)
+    tagger = Tagger([tag.rule for tag in corpus.tags])
+    assert corpus.papers
+    for paper in corpus.papers:
+        assert paper.tags == tagger.tags(paper), paper.id
