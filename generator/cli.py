@@ -7,7 +7,6 @@ import json
 import os
 import sys
 from dataclasses import asdict
-from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -53,6 +52,8 @@ VERSIONED = (
 def versions() -> str:
     """One line per package that shapes the site, and the Python running it: what a deploy
     log shows of what built the site (the site itself carries no versions)."""
+    from importlib import metadata  # only here: it takes a sixth of the start-up
+
     lines = []
     for distribution, label in VERSIONED:
         try:

@@ -148,7 +148,7 @@ def read_corpus(content: Path) -> Corpus:
 #: Below these sizes a second process costs more than it saves: reading (and tagging) files
 #: of at least ``PARALLEL_READ_BYTES`` in all, rendering at least ``PARALLEL_PAPERS`` papers.
 PARALLEL_READ_BYTES = 1 << 20
-PARALLEL_PAPERS = 2000
+PARALLEL_PAPERS = 500
 
 
 def _read_files(
