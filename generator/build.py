@@ -19,14 +19,22 @@ import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 from generator.compact import compact_site
-from generator.generate import Corpus, Summary, read_corpus, render_site
-from generator.process import Child, StepTiming, run_child, timed
+from generator.generate import (
+    PARALLEL_PAPERS,
+    Corpus,
+    Summary,
+    read_corpus,
+    render_papers_and_feeds,
+    render_site,
+)
+from generator.process import Beside, Child, StepTiming, can_fork, run_child, timed
 from generator.search_index import drop_unused, start_index, write_search_pages
-from generator.settings import load_settings
+from generator.settings import Settings, load_settings
 from generator.writer import Writer
 
 
@@ -110,19 +118,26 @@ def _newest_epoch(corpus: Corpus) -> int:
     return int(datetime(newest.year, newest.month, newest.day, tzinfo=UTC).timestamp())
 
 
+def _search_pages(site: Path) -> Path:
+    """Where the copies of the paper pages that Pagefind reads go, beside ``site``."""
+    return site.with_name("search-pages")
+
+
 def _build_site(
     config: Path,
     docs: Path,
     site: Path,
-    writer: Writer,
+    writer: Writer | None,
     epoch: int,
     timings: list[StepTiming],
 ) -> None:
     """MkDocs, with Pagefind indexing the paper pages beside it (generator/search_index.py),
-    then the compact step; the search bundle goes into the site last."""
-    pages, bundle = site.with_name("search-pages"), site.with_name("pagefind")
-    with timed("search pages", timings):
-        write_search_pages(writer.files, pages)
+    then the compact step; the search bundle goes into the site last. ``writer`` holds the
+    paper pages, unless the search pages are written already (:func:`_papers_and_feeds`)."""
+    pages, bundle = _search_pages(site), site.with_name("pagefind")
+    if writer is not None:
+        with timed("search pages", timings):
+            write_search_pages(writer.files, pages)
     indexing = start_index(pages, bundle)
     try:
         run_mkdocs(config, docs, site, epoch, timings, beside=(indexing,))
@@ -135,6 +150,23 @@ def _build_site(
     bundle.rename(site / "pagefind")
 
 
+def _papers_and_feeds(
+    corpus: Corpus, settings: Settings, docs: Path, search: Path | None
+) -> tuple[int, int, StepTiming]:
+    """Render and write the paper pages and the feeds into ``docs`` (and with ``search``,
+    the search pages there): in a second process. The paper pages and feeds written, and
+    the step's timing."""
+    step: list[StepTiming] = []
+    with timed("paper pages, feeds", step):
+        writer = Writer()
+        render_papers_and_feeds(corpus, settings, writer)
+        writer.write_to(docs)
+        if search is not None:
+            write_search_pages(writer.files, search)
+    summary = corpus.summary
+    return summary.pages_written, summary.feeds, replace(step[0], beside="render")
+
+
 def run_build(content: Path, docs_dir: Path, config: Path, site_dir: Path | None = None) -> Summary:
     """Generate ``docs_dir`` from ``content`` and, with ``site_dir``, build the site."""
     started = time.perf_counter()
@@ -143,19 +175,37 @@ def run_build(content: Path, docs_dir: Path, config: Path, site_dir: Path | None
         with timed("read", timings):
             settings = load_settings(config)
             corpus = read_corpus(content)
-        with timed("render", timings):
-            writer = render_site(corpus, settings)
         # Each new tree is made beside the one it replaces, so the swap is a rename on one
         # file system.
         works = [_work_folder(docs_dir)]
         try:
             new_docs = works[0] / "docs"
-            with timed("write", timings):
-                writer.write_to(new_docs)
+            search = None
             if site_dir is not None:
                 works.append(_work_folder(site_dir))
                 new_site = works[1] / "site"
-                _build_site(config, new_docs, new_site, writer, _newest_epoch(corpus), timings)
+                search = _search_pages(new_site)
+            # A large corpus: a second process renders and writes the paper pages and the
+            # feeds (and the search pages), while this one does the listings.
+            other = None
+            if len(corpus.papers) >= PARALLEL_PAPERS and can_fork():
+                other = Beside(lambda: _papers_and_feeds(corpus, settings, new_docs, search))
+            try:
+                with timed("render", timings):
+                    writer = render_site(corpus, settings, papers_and_feeds=other is None)
+                with timed("write", timings):
+                    writer.write_to(new_docs)
+                    if other is not None:
+                        pages, feeds, step = other.result()
+                        corpus.summary.pages_written, corpus.summary.feeds = pages, feeds
+                        timings.append(step)
+            finally:
+                if other is not None:
+                    other.stop()
+            if site_dir is not None:
+                paper_pages = None if other is not None else writer
+                epoch = _newest_epoch(corpus)
+                _build_site(config, new_docs, new_site, paper_pages, epoch, timings)
             with _signals_blocked(), timed("swap", timings):
                 _swap(new_docs, docs_dir)
                 if site_dir is not None:

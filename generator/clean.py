@@ -22,7 +22,6 @@ _INVALID_CHARS = re.compile(
     f"\ufdd0-\ufdef\ufffd\ufffe\uffff{_NONCHARACTERS}]"
 )
 _INVALID_ASCII = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_WHITESPACE = re.compile(r"\s+")
 # LaTeX font commands the scraper left as "{it word}": keep the word.
 _FONT_GROUP = re.compile(r"\{\\?(?:it|bf|em|sl|sc|tt|rm|textit|textbf|emph)\s+([^{}]*)\}")
 # "\eg", "\ie", "\etc" macros.
@@ -41,18 +40,22 @@ _ACCENT = re.compile(r"""\\(["'`^~])\s*(?:\{\\?([a-zA-Z])\}|\\?([a-zA-Z]))""")
 # "https://x{https://x}": the scraper doubled a \href.
 _DOUBLED_URL = re.compile(r"(https?://[^\s{}]+)\{\1\}")
 _URL = re.compile(r"https?://[^\s<>\"'{}|\\^`]+", re.IGNORECASE)
+_WORD = re.compile(r"\w+")
 _CODE_HOSTS = ("github.com", "gitlab.com", "www.github.com", "www.gitlab.com")
 
 
 def strip_invalid_chars(text: str) -> str:
     """Drop characters that XML 1.0 forbids (and C1 controls, lone surrogates)."""
     if text.isascii():  # the usual case; a smaller class scans several times faster
-        return _INVALID_ASCII.sub("", text)
+        # Printable ASCII (no control character, not even a tab) has nothing to drop.
+        return text if text.isprintable() else _INVALID_ASCII.sub("", text)
     return _INVALID_CHARS.sub("", text)
 
 
 def collapse_whitespace(text: str) -> str:
-    return _WHITESPACE.sub(" ", text).strip()
+    """Runs of whitespace as one space, none at either end. ``str.split`` knows the same
+    whitespace as ``\\s`` (``str.isspace``) and is several times faster than a regex."""
+    return " ".join(text.split())
 
 
 def _accent(match: re.Match[str]) -> str:
@@ -112,9 +115,11 @@ def extract_links(abstract: str) -> tuple[Link, ...]:
 def normalise_title(title: str) -> str:
     """The key two titles share when they name the same paper: case, spacing and
     punctuation folded, accents removed."""
+    if title.isascii():  # most titles: nothing to decompose, casefold() is lower()
+        return " ".join(_WORD.findall(title.lower()))
     folded = unicodedata.normalize("NFKD", title).casefold()
     folded = "".join(c for c in folded if not unicodedata.combining(c))
-    return " ".join(re.findall(r"\w+", folded))
+    return " ".join(_WORD.findall(folded))
 
 
 _ARXIV_NEW = re.compile(r"^(\d{4}\.\d{4,5})(v\d+)?$")

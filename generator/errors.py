@@ -15,6 +15,10 @@ class InputError(Exception):
         self.message = message
         super().__init__(str(self))
 
+    def __reduce__(self) -> tuple[type[InputError], tuple[str, int | None, str]]:
+        # Pickled whole (from a forked reader, generator/process.py), not as its text.
+        return (InputError, (self.path, self.line, self.message))
+
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path
         return f"{where}: {self.message}"

@@ -15,19 +15,21 @@ from generator.digest import digest_feed
 from generator.errors import InputError, Warning_
 from generator.feeds import paper_feed, render_atom, render_json_feed, render_rss
 from generator.merge import merge_papers
-from generator.model import Paper, RawPaper
+from generator.model import Paper, RawPaper, TagMatch
 from generator.opml import PATH as OPML_PATH
 from generator.opml import render_opml
 from generator.pages import Month, PageRenderer, TagInfo, month_of, week_of
 from generator.paginate import page_source, paginate
-from generator.process import StepTiming
+from generator.process import Beside, StepTiming
 from generator.readers import input_files, read_file
+from generator.readers.base import ReadResult
 from generator.settings import Settings
 from generator.stats import papers_per_day, papers_per_tag
-from generator.tagging import assign_tags, load_tag_rules
+from generator.tagging import Tagger, TagInputs, TagRule, assign_tags, load_tag_rules, tag_inputs
 from generator.writer import Writer
 
 TAGS_FILE = "tags.yaml"
+TagsOf = tuple[TagInputs, tuple[TagMatch, ...]]
 STATUS_FILE = "fetch-status.json"
 
 
@@ -107,8 +109,13 @@ def read_corpus(content: Path) -> Corpus:
     empty_days: set[date] = set()
     files, skipped = input_files(content)
     summary.warnings.extend(skipped)
-    for path in files:
-        result = read_file(path)
+    tags_file = (content / TAGS_FILE).as_posix()
+    try:  # needed to tag each listing as it is read; a bad file still fails first
+        rules: list[TagRule] | Exception = load_tag_rules(content / TAGS_FILE, tags_file)
+    except Exception as exc:
+        rules = exc
+    results, known = _read_files(files, rules if isinstance(rules, list) else None)
+    for result in results:
         summary.files_read += 1
         raws.extend(result.papers)
         summary.warnings.extend(result.warnings)
@@ -118,21 +125,70 @@ def read_corpus(content: Path) -> Corpus:
     last_fetch, fetched_empty = read_fetch_status(content)
     empty_days.update(fetched_empty)
     merged = merge_papers(raws)
-    rules = load_tag_rules(content / TAGS_FILE, (content / TAGS_FILE).as_posix())
-    summary.warnings.extend(assign_tags(merged.papers, rules))
+    if isinstance(rules, Exception):
+        raise rules
+    summary.warnings.extend(assign_tags(merged.papers, rules, tags_file, known))
     by_id = {paper.id: paper for paper in merged.papers}
     days = {
         day: [by_id[i] for i in merged.days.get(day, [])]
         for day in sorted(set(merged.days) | empty_days)
     }
-    tags = [
-        TagInfo(rule, tuple(p for p in merged.papers if any(t.slug == rule.slug for t in p.tags)))
-        for rule in rules
-    ]
+    tagged: dict[str, list[Paper]] = {rule.slug: [] for rule in rules}
+    for paper in merged.papers:
+        for match in paper.tags:
+            listed = tagged[match.slug]
+            if not listed or listed[-1] is not paper:  # a tag given twice by hand: once
+                listed.append(paper)
+    tags = [TagInfo(rule, tuple(tagged[rule.slug])) for rule in rules]
     summary.duplicates_merged = merged.duplicates_merged
     summary.days = len(days)
     summary.tags = len(rules)
     return Corpus(merged.papers, days, tags, last_fetch, summary)
+
+
+#: Below these sizes a second process costs more than it saves: reading (and tagging) files
+#: of at least ``PARALLEL_READ_BYTES`` in all, rendering at least ``PARALLEL_PAPERS`` papers.
+PARALLEL_READ_BYTES = 1 << 20
+PARALLEL_PAPERS = 500
+
+
+def _read_files(
+    files: list[Path], rules: list[TagRule] | None
+) -> tuple[list[ReadResult], dict[TagInputs, tuple[TagMatch, ...]]]:
+    """``read_file`` of every file, in order, and the tags of each listing read (with
+    ``rules``), which a paper merged from one listing keeps. A large corpus is read and
+    tagged by two processes (every other file each). The first file that fails, in order,
+    raises, as when read one by one."""
+
+    def read(first: int) -> tuple[dict[int, ReadResult | Exception], list[TagsOf]]:
+        outcomes: dict[int, ReadResult | Exception] = {}
+        tagger = Tagger(rules) if rules is not None else None
+        tagged: list[TagsOf] = []
+        for index in range(first, len(files), 2):
+            try:
+                outcomes[index] = result = read_file(files[index])
+            except Exception as exc:  # an earlier file of the other half may fail first
+                outcomes[index] = exc
+                break
+            if tagger is not None:
+                tagged += ((tag_inputs(raw), tagger.tags(raw)) for raw in result.papers)
+        return outcomes, tagged
+
+    size = sum(path.stat().st_size for path in files) if len(files) > 1 else 0
+    other = Beside(lambda: read(1), parallel=size >= PARALLEL_READ_BYTES)
+    try:
+        outcomes, tagged = read(0)
+        more, more_tagged = other.result()
+    finally:
+        other.stop()
+    outcomes.update(more)
+    results: list[ReadResult] = []
+    for index in range(len(files)):
+        outcome = outcomes[index]  # present: a half stops only after a failure, raised first
+        if isinstance(outcome, Exception):
+            raise outcome
+        results.append(outcome)
+    return results, dict(tagged + more_tagged)
 
 
 def _home_days(days: dict[date, list[Paper]], count: int) -> list[tuple[date, list[Paper]]]:
@@ -145,8 +201,9 @@ def _home_days(days: dict[date, list[Paper]], count: int) -> list[tuple[date, li
     return shown
 
 
-def render_site(corpus: Corpus, settings: Settings) -> Writer:
-    """Every generated file (Markdown pages and feeds), by path under ``docs/``."""
+def render_site(corpus: Corpus, settings: Settings, papers_and_feeds: bool = True) -> Writer:
+    """Every generated file (Markdown pages and feeds), by path under ``docs/``; without
+    ``papers_and_feeds``, all but what :func:`render_papers_and_feeds` makes."""
     writer = Writer()
     renderer = PageRenderer(settings, [tag.rule for tag in corpus.tags])
     years = _archive_years(corpus.days, settings)
@@ -172,11 +229,22 @@ def render_site(corpus: Corpus, settings: Settings) -> Writer:
     writer.add("feeds.md", renderer.feeds(corpus.tags))
     charts = [papers_per_day(corpus.days), papers_per_tag(corpus.papers, corpus.tags)]
     writer.add("stats.md", renderer.stats(charts, len(corpus.papers), len(listed)))
+    if papers_and_feeds:
+        render_papers_and_feeds(corpus, settings, writer, renderer)
+    return writer
+
+
+def render_papers_and_feeds(
+    corpus: Corpus, settings: Settings, writer: Writer, renderer: PageRenderer | None = None
+) -> None:
+    """The paper pages and the feeds: the part of :func:`render_site` that a large build
+    makes in a second process (``generator/build.py``), beside the rest."""
+    if renderer is None:
+        renderer = PageRenderer(settings, [tag.rule for tag in corpus.tags])
     for paper in corpus.papers:
         writer.add(f"papers/{paper.id}.md", renderer.paper(paper))
     _add_feeds(writer, corpus, settings, renderer.tag_titles)
     corpus.summary.pages_written = sum(1 for path in writer.files if path.parts[0] == "papers")
-    return writer
 
 
 def _archive_years(days: dict[date, list[Paper]], settings: Settings) -> list[int]:

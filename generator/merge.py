@@ -98,6 +98,8 @@ def merge_papers(raws: list[RawPaper]) -> MergeResult:
     by_arxiv: dict[str, Paper] = {}
     by_title: dict[str, Paper] = {}
     day_entries: dict[date, list[tuple[str, int, int, Paper]]] = {}
+    listed: set[tuple[date, int]] = set()
+    """(day, id(paper)) of the entries in ``day_entries``."""
     merged = 0
     for order, raw in ordered:
         key = normalise_title(raw.title)
@@ -129,9 +131,9 @@ def merge_papers(raws: list[RawPaper]) -> MergeResult:
         if paper.arxiv_id:
             by_arxiv.setdefault(paper.arxiv_id, paper)
         by_title.setdefault(key, paper)
-        entries = day_entries.setdefault(raw.day, [])
-        if all(existing is not paper for *_, existing in entries):
-            entries.append((raw.source, raw.rank, order, paper))
+        if (raw.day, id(paper)) not in listed:
+            listed.add((raw.day, id(paper)))
+            day_entries.setdefault(raw.day, []).append((raw.source, raw.rank, order, paper))
     days: dict[date, list[str]] = {}
     for day in sorted(day_entries):
         listing = sorted(day_entries[day], key=lambda e: e[:3])

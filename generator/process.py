@@ -1,4 +1,5 @@
-"""Running the build's child processes (MkDocs, Pagefind) and timing every build step.
+"""Running the build's child processes (MkDocs, Pagefind), sharing the generator's own work
+with a forked copy of itself (:class:`Beside`), and timing every build step.
 
 Each step records its wall time and the peak resident memory of the process that ran it:
 the generator itself for in-process steps, the child for MkDocs and Pagefind. A child's
@@ -9,16 +10,21 @@ parent's high-water mark across ``exec``.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import os
+import pickle
 import resource
+import signal
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Generic, TypeVar
 
 from generator.errors import BuildError
 
@@ -143,3 +149,89 @@ def run_child(
     """Run ``command`` to its end (sampling the memory of the children ``beside`` it);
     ``BuildError`` on a non-zero exit."""
     start_child(step, command, env).finish(timings, others=beside)
+
+
+R = TypeVar("R")
+
+
+def can_fork() -> bool:
+    """Whether :class:`Beside` can run work in a second process here (POSIX ``fork``)."""
+    return hasattr(os, "fork")
+
+
+class Beside(Generic[R]):
+    """``work()`` run in a forked copy of this process, beside whatever this one does next,
+    for the second core: the copy starts with everything read so far, so only the result
+    travels back (pickled, through a pipe). ``result()`` waits for it and returns it, or
+    raises what ``work`` raised. With ``parallel`` false (or no ``fork``), ``work`` runs
+    here and now, which gives the same result.
+
+    The copy leaves with ``os._exit``: it never returns into the caller's code, runs no
+    exit handlers and flushes none of this process's buffers. Call ``result()`` or
+    ``stop()`` before leaving the caller (a ``try``/``finally``)."""
+
+    def __init__(self, work: Callable[[], R], parallel: bool = True) -> None:
+        self._pid = 0
+        self._value: tuple[bool, object] | None = None
+        if not parallel or not can_fork():
+            try:
+                self._value = (True, work())
+            except Exception as exc:  # raised by result(), as from the copy
+                self._value = (False, exc)
+            return
+        read_end, write_end = os.pipe()
+        # Objects from before the fork are left out of garbage collection until the copy
+        # is done: collecting would write to every one of them, which makes both processes
+        # copy their shared memory page by page.
+        gc.freeze()
+        pid = os.fork()
+        if pid == 0:  # the copy
+            code = 1
+            try:
+                os.close(read_end)
+                with os.fdopen(write_end, "wb") as out:
+                    out.write(_outcome(work))
+                code = 0
+            finally:
+                os._exit(code)
+        os.close(write_end)
+        self._pid = pid
+        self._pipe = os.fdopen(read_end, "rb")
+
+    def result(self) -> R:
+        if self._value is None:
+            try:
+                data = self._pipe.read()
+            finally:
+                self.stop()
+            try:
+                self._value = pickle.loads(data)
+            except Exception:  # killed halfway (out of memory?): nothing or half a result
+                raise BuildError("a generator process ended without its result") from None
+        ok, value = self._value
+        if not ok:
+            assert isinstance(value, BaseException)
+            raise value
+        return value  # type: ignore[return-value]
+
+    def stop(self) -> None:
+        """Stop the copy if it still runs (the caller failed or was interrupted), and reap it."""
+        if self._pid:
+            pid, self._pid = self._pid, 0
+            self._pipe.close()
+            with contextlib.suppress(ProcessLookupError):  # gone already: reaped below
+                os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+            gc.unfreeze()
+
+
+def _outcome(work: Callable[[], object]) -> bytes:
+    """``work``'s result or exception, pickled for the process that forked this one."""
+    try:
+        return pickle.dumps((True, work()), pickle.HIGHEST_PROTOCOL)
+    except BaseException as exc:  # handed over whole, raised over there
+        try:
+            return pickle.dumps((False, exc), pickle.HIGHEST_PROTOCOL)
+        except Exception:  # an exception that does not pickle: its text still tells
+            failure = BuildError(f"{type(exc).__name__}: {exc}")
+            return pickle.dumps((False, failure), pickle.HIGHEST_PROTOCOL)

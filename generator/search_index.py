@@ -3,8 +3,8 @@
 Only paper pages are indexed (listing pages repeat abstracts and would only add noise).
 Each paper page marks its searchable part with ``data-pagefind-body`` and carries its tags
 and month as Pagefind filters, its day as a sort key and as metadata (see
-``templates/paper.md.j2``); ``overrides/assets/javascripts/papers-search.js`` is the
-reader's side.
+``PageRenderer.paper`` in ``generator/pages.py``);
+``overrides/assets/javascripts/papers-search.js`` is the reader's side.
 
 Pagefind reads a copy of each paper page's body, the raw HTML block that the page's
 Markdown holds and that MkDocs passes through untouched (``overrides/hooks.py``), in a

@@ -12,34 +12,47 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 from itertools import groupby
-
-import pygal
-from pygal.style import Style
+from typing import TYPE_CHECKING, Any
 
 from generator.model import Paper
 from generator.pages import TagInfo
+
+if TYPE_CHECKING:
+    import pygal
 
 #: Days shown in the papers-per-day chart (the newest), and tags in the per-tag chart.
 RECENT_DAYS = 60
 TOP_TAGS = 6
 
-_STYLE = Style(
-    background="transparent",
-    plot_background="transparent",
-    foreground="currentColor",
-    foreground_strong="currentColor",
-    foreground_subtle="rgba(128, 128, 128, 0.35)",
-    opacity="0.9",
-    opacity_hover="1",
-    colors=("#5c6bc0", "#ef6c00", "#00897b", "#8e24aa", "#c0ca33", "#039be5"),
-    font_family="inherit",
-    label_font_size=12,
-    major_label_font_size=12,
-    legend_font_size=13,
-    value_font_size=12,
-    tooltip_font_size=13,
-)
+@cache
+def _pygal() -> tuple[Any, Any]:
+    """pygal and the charts' style. Imported when the Stats page is drawn, not at start-up
+    (pygal scans the installed packages' entry points as it loads): in a large build that
+    is beside the second process's paper pages (generator/build.py)."""
+    import pygal
+    from pygal.style import Style
+
+    style = Style(
+        background="transparent",
+        plot_background="transparent",
+        foreground="currentColor",
+        foreground_strong="currentColor",
+        foreground_subtle="rgba(128, 128, 128, 0.35)",
+        opacity="0.9",
+        opacity_hover="1",
+        colors=("#5c6bc0", "#ef6c00", "#00897b", "#8e24aa", "#c0ca33", "#039be5"),
+        font_family="inherit",
+        label_font_size=12,
+        major_label_font_size=12,
+        legend_font_size=13,
+        value_font_size=12,
+        tooltip_font_size=13,
+    )
+    return pygal, style
+
+
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 
 
@@ -63,8 +76,9 @@ def _svg(chart: pygal.graph.graph.Graph, slug: str) -> str:
 def papers_per_day(days: dict[date, list[Paper]]) -> Chart:
     """The newest ``RECENT_DAYS`` days, as bars."""
     recent = sorted(days)[-RECENT_DAYS:]
+    pygal, style = _pygal()
     chart = pygal.Bar(
-        style=_STYLE, width=800, height=280, show_legend=False, js=[],
+        style=style, width=800, height=280, show_legend=False, js=[],
         disable_xml_declaration=True, show_minor_x_labels=False, x_labels_major_count=8,
         truncate_label=-1, margin=8,
     )  # fmt: skip
@@ -96,8 +110,9 @@ def papers_per_tag(papers: list[Paper], tags: list[TagInfo]) -> Chart:
         }
         for tag in top
     }
+    pygal, style = _pygal()
     chart = pygal.Line(
-        style=_STYLE, width=800, height=320, js=[], disable_xml_declaration=True,
+        style=style, width=800, height=320, js=[], disable_xml_declaration=True,
         legend_at_bottom=True, legend_at_bottom_columns=3, truncate_legend=-1,
         show_minor_x_labels=False, x_labels_major_count=8, truncate_label=-1, margin=8,
         dots_size=3,

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.errors import InputError, Warning_
-from generator.model import Paper, TagMatch
+from generator.model import Paper, RawPaper, TagMatch
 from generator.readers.base import read_text
 from generator.tagindex import KeywordIndex, ScannedPattern
 from generator.yamlio import LineDict, LineList, load_yaml
@@ -172,7 +172,7 @@ class _Matcher:
 class _Paper:
     """One paper's texts and indexed hits, for scoring every rule on it."""
 
-    def __init__(self, paper: Paper, matcher: _Matcher) -> None:
+    def __init__(self, paper: Paper | RawPaper, matcher: _Matcher) -> None:
         self.paper = p = paper
         self.ascii = all(map(str.isascii, (p.title, p.abstract, *p.keywords)))
         self._folded = ""
@@ -259,28 +259,27 @@ def _reason(hits: list[_Hit], rule: TagRule, categories: list[str]) -> str:
     return "; ".join(reasons)
 
 
-def assign_tags(
-    papers: list[Paper], rules: list[TagRule], tags_file: str = "content/tags.yaml"
-) -> list[Warning_]:
-    """Set ``paper.tags`` on every paper; warn about manual tags no rule defines."""
-    known = {rule.slug: rule for rule in rules}
-    order = {rule.slug: index for index, rule in enumerate(rules)}
-    unique = len(order) == len(rules)
-    matcher = _Matcher(rules)
-    warnings: list[Warning_] = []
-    for paper in papers:
-        scored: list[tuple[int, int, TagMatch]] = []
-        for slug in paper.manual_tags:
-            if slug in known:
-                scored.append((10**6, order[slug], TagMatch(slug, "tagged by hand")))
-            else:
-                warnings.append(
-                    Warning_(
-                        paper.sources[0],
-                        None,
-                        f"{paper.id}: unknown tag {slug!r} ignored (define it in {tags_file})",
-                    )
-                )
+class Tagger:
+    """The rules ready to tag papers. A paper's tags depend only on its title, abstract,
+    keywords, categories and manual tags (:func:`tag_inputs`), so a listing can be tagged
+    before merging (by another process) and its tags reused for a paper that merged into
+    the same inputs."""
+
+    def __init__(self, rules: list[TagRule]) -> None:
+        self.rules = rules
+        self.known = {rule.slug: rule for rule in rules}
+        self.order = {rule.slug: index for index, rule in enumerate(rules)}
+        self.unique = len(self.order) == len(rules)
+        self.matcher = _Matcher(rules)
+
+    def tags(self, paper: Paper | RawPaper) -> tuple[TagMatch, ...]:
+        """The tags a paper gets, best ``MAX_TAGS`` in rule order, with their reasons."""
+        rules, order, matcher = self.rules, self.order, self.matcher
+        scored: list[tuple[int, int, TagMatch]] = [
+            (10**6, order[slug], TagMatch(slug, "tagged by hand"))
+            for slug in paper.manual_tags
+            if slug in self.known
+        ]
         manual = {m.slug for *_, m in scored}
         current = _Paper(paper, matcher)
         for r, hits in sorted(_rule_hits(matcher, current).items()):
@@ -293,8 +292,44 @@ def assign_tags(
             if score >= rule.min_score and not current.excluded(matcher.excludes[r]):
                 reason = _reason(hits, rule, categories)
                 scored.append((score, order[rule.slug], TagMatch(rule.slug, reason)))
-        if len(scored) > MAX_TAGS or paper.manual_tags or not unique:  # else in order
+        if len(scored) > MAX_TAGS or paper.manual_tags or not self.unique:  # else in order
             scored.sort(key=lambda t: (-t[0], t[1]))
             scored = sorted(scored[:MAX_TAGS], key=lambda t: t[1])
-        paper.tags = tuple(match for *_, match in scored)
+        return tuple(match for *_, match in scored)
+
+    def unknown_tags(self, paper: Paper, tags_file: str) -> list[Warning_]:
+        """A warning for each manual tag of ``paper`` that no rule defines."""
+        return [
+            Warning_(
+                paper.sources[0],
+                None,
+                f"{paper.id}: unknown tag {slug!r} ignored (define it in {tags_file})",
+            )
+            for slug in paper.manual_tags
+            if slug not in self.known
+        ]
+
+
+TagInputs = tuple[str, str, tuple[str, ...], tuple[str, ...], tuple[str, ...]]
+
+
+def tag_inputs(paper: Paper | RawPaper) -> TagInputs:
+    """All that a paper's tags depend on: title, abstract, keywords, categories, manual tags."""
+    return (paper.title, paper.abstract, paper.keywords, paper.categories, paper.manual_tags)
+
+
+def assign_tags(
+    papers: list[Paper],
+    rules: list[TagRule],
+    tags_file: str = "content/tags.yaml",
+    known: dict[TagInputs, tuple[TagMatch, ...]] | None = None,
+) -> list[Warning_]:
+    """Set ``paper.tags`` on every paper; warn about manual tags no rule defines. ``known``
+    holds tags already found for some inputs (:class:`Tagger`), taken as they are."""
+    tagger = Tagger(rules)
+    warnings: list[Warning_] = []
+    for paper in papers:
+        warnings.extend(tagger.unknown_tags(paper, tags_file))
+        found = known.get(tag_inputs(paper)) if known else None
+        paper.tags = tagger.tags(paper) if found is None else found
     return warnings

@@ -7,6 +7,7 @@ output folder or is unreasonably long.
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path, PurePosixPath
 
@@ -47,11 +48,22 @@ class Writer:
         self.files[pure] = content.encode("utf-8") if isinstance(content, str) else content
 
     def write_to(self, folder: Path) -> None:
-        """Write every file under ``folder`` (which should be new and empty)."""
-        made: set[Path] = set()
+        """Write every file under ``folder`` (which should be new and empty). Through
+        ``os.open`` and ``os.write``: a site has ten thousand files, and a Python file
+        object (``Path.write_bytes``) costs as much again as the system calls."""
+        made: set[str] = set()
+        root = os.fspath(folder)
+        flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0)
         for pure in sorted(self.files):
-            target = folder.joinpath(*pure.parts)
-            if target.parent not in made:  # one mkdir per folder, not per file
-                target.parent.mkdir(parents=True, exist_ok=True)
-                made.add(target.parent)
-            target.write_bytes(self.files[pure])
+            target = f"{root}/{pure}"  # a checked relative path (check_output_path)
+            parent = target.rpartition("/")[0]
+            if parent not in made:  # one mkdir per folder, not per file
+                Path(parent).mkdir(parents=True, exist_ok=True)
+                made.add(parent)
+            data = memoryview(self.files[pure])
+            descriptor = os.open(target, flags, 0o666)
+            try:
+                while data:
+                    data = data[os.write(descriptor, data) :]
+            finally:
+                os.close(descriptor)

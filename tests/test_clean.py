@@ -1,5 +1,9 @@
+import re
+import sys
+
 from generator.clean import (
     clean_text,
+    collapse_whitespace,
     extract_links,
     is_safe_url,
     normalise_arxiv_id,
@@ -33,6 +37,14 @@ def test_doubled_url_is_kept_once():
 def test_whitespace_collapses_and_control_characters_go():
     assert clean_text("  a\tb\n\nc \x00d\x1b\x7f e\ufffe ") == "a b c d e"
     assert strip_invalid_chars("ok\x0bok\x85") == "ok" + "ok\x85"
+
+
+def test_whitespace_is_what_the_regex_whitespace_class_matches():
+    # collapse_whitespace splits on str.isspace(); it once was re.sub(r"\s+", " ", ...).
+    every = map(chr, range(sys.maxunicode + 1))
+    spaces = [c for c in every if c.isspace()]
+    assert spaces == re.findall(r"\s", "".join(map(chr, range(sys.maxunicode + 1))))
+    assert collapse_whitespace(f"{spaces[-1]}a{''.join(spaces)}b ") == "a b"
 
 
 def test_trailing_punctuation_is_stripped_from_urls():
@@ -74,3 +86,10 @@ def test_arxiv_ids_lose_versions_and_prefixes():
 def test_normalised_titles_fold_case_spacing_and_punctuation():
     assert normalise_title("Mixup  Your Own Pairs!") == normalise_title("mixup your own-pairs")
     assert normalise_title("Naïve Bayes") == normalise_title("naive bayes")
+
+
+def test_ascii_titles_normalise_as_any_other():
+    ascii = "".join(map(chr, range(128)))
+    # The same text made non-ASCII by a combining accent, which normalising drops.
+    assert normalise_title(ascii) == normalise_title(ascii + "\u0301")
+    assert normalise_title("A_b-C9 é") == "a_b c9 e"

@@ -1,0 +1,86 @@
+"""A large corpus is read, tagged and rendered by two processes (generator/process.py's
+``Beside``): the same bytes as one process makes. Here the thresholds are 0, so that small
+corpora take the two-process paths too."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from test_golden import CONFIG, GOLDEN
+
+from generator import build, generate
+from generator.build import run_build
+from generator.errors import InputError
+from generator.process import Beside
+from generator.tagging import Tagger
+
+from conftest import ROOT, copy_site_config, tree_bytes
+
+
+@pytest.fixture
+def always_parallel(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(generate, "PARALLEL_READ_BYTES", 0)
+    monkeypatch.setattr(generate, "PARALLEL_PAPERS", 0)
+    monkeypatch.setattr(build, "PARALLEL_PAPERS", 0)
+
+
+def test_golden_output_from_two_processes(tmp_path, always_parallel):
+    config = tmp_path / "mkdocs.yml"
+    config.write_text(CONFIG, encoding="utf-8")
+    summary = run_build(GOLDEN / "content", tmp_path / "docs", config)
+    assert (summary.papers_read, summary.pages_written, summary.duplicates_merged) == (6, 4, 2)
+    feeds = [p for p in (tmp_path / "docs").rglob("*") if p.name in ("atom.xml", "rss.xml")]
+    assert summary.feeds == len(feeds) + 2  # and two JSON feeds
+    assert [s.beside for s in summary.steps if s.step == "paper pages, feeds"] == ["render"]
+    assert tree_bytes(tmp_path / "docs") == tree_bytes(GOLDEN / "expected")
+
+
+def test_site_from_two_processes_is_the_same(shipped_site, tmp_path, always_parallel):
+    """The second process writes the search pages too: the same search index."""
+    copy_site_config(tmp_path)
+    summary = run_build(ROOT / "content", tmp_path / "docs", tmp_path / "mkdocs.yml",
+                        tmp_path / "site")  # fmt: skip
+    assert "search pages" not in [s.step for s in summary.steps]
+    assert tree_bytes(tmp_path / "docs") == tree_bytes(shipped_site / "docs")
+    for part in ("fragment", "index"):
+        ours = tree_bytes(tmp_path / "site" / "pagefind" / part)
+        assert ours == tree_bytes(shipped_site / "site" / "pagefind" / part)
+
+
+def test_the_first_bad_file_in_order_fails_either_half(tmp_path, always_parallel):
+    content = tmp_path / "content"
+    content.mkdir()
+    good = 'date: 2025-06-0{n}\npapers:\n  - title: "T{n}"\n    abstract: "A."\n'
+    for n in range(1, 6):
+        (content / f"2025-06-0{n}.yaml").write_text(good.format(n=n), encoding="utf-8")
+    for bad in (4, 3, 2):  # read by the second process, then the first, then the second
+        (content / f"2025-06-0{bad}.yaml").write_text("date: [\n", encoding="utf-8")
+        with pytest.raises(InputError) as failure:
+            generate.read_corpus(content)
+        assert failure.value.path.endswith(f"2025-06-0{bad}.yaml")
+
+
+def test_beside_returns_and_raises_as_inline():
+    def fails() -> None:
+        raise InputError("some/file.yaml", 3, "bad")
+
+    assert Beside(lambda: os.getpid()).result() != os.getpid()
+    assert Beside(lambda: os.getpid(), parallel=False).result() == os.getpid()
+    for parallel in (True, False):
+        with pytest.raises(InputError) as failure:
+            Beside(fails, parallel).result()
+        assert (failure.value.path, failure.value.line, str(failure.value)) == (
+            "some/file.yaml", 3, "some/file.yaml:3: bad"
+        )  # fmt: skip
+
+
+@pytest.mark.parametrize("folder", ["content", "tests/nasty/content", "tests/golden/content"])
+def test_tags_found_while_reading_are_those_of_the_merged_papers(folder, always_parallel):
+    """Each listing is tagged as it is read; a merged paper keeps those tags only when its
+    inputs are the listing's, which gives the tags it would get on its own."""
+    corpus = generate.read_corpus(ROOT / folder)
+    tagger = Tagger([tag.rule for tag in corpus.tags])
+    assert corpus.papers
+    for paper in corpus.papers:
+        assert paper.tags == tagger.tags(paper), paper.id
