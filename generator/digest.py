@@ -89,24 +89,29 @@ def day_digest(
     papers: list[Paper],
     tag_titles: dict[str, str],
     tag: str | None = None,
+    made: dict[str, DigestItem] | None = None,
 ) -> Digest:
     """The digest of ``day`` listing ``papers`` (in the given order: the day page's), the
-    title naming the tag ``tag`` (a slug) when it is a tag's digest."""
-    items = tuple(
-        DigestItem(
-            title=paper.title,
-            url=settings.paper_page(paper.id),
-            blurb=blurb(paper),
-            tags=tuple(tag_titles.get(t.slug, t.slug) for t in paper.tags),
-            upvotes=paper.upvotes,
-        )
-        for paper in papers
-    )
+    title naming the tag ``tag`` (a slug) when it is a tag's digest. ``made`` keeps items
+    by paper id across the digests of one build."""
+    made = {} if made is None else made
+    items = []
+    for paper in papers:
+        item = made.get(paper.id)
+        if item is None:
+            item = made[paper.id] = DigestItem(
+                title=paper.title,
+                url=settings.paper_page(paper.id),
+                blurb=blurb(paper),
+                tags=tuple(tag_titles.get(t.slug, t.slug) for t in paper.tags),
+                upvotes=paper.upvotes,
+            )
+        items.append(item)
     count = f"{len(items)} paper{'s' if len(items) != 1 else ''}"
     scope = f" in {tag_titles.get(tag, tag)}" if tag else ""
     return Digest(
         day=day,
-        items=items,
+        items=tuple(items),
         title=f"{long_date(day)}: {count}{scope}",
         url=settings.absolute(f"days/{day.isoformat()}/"),
     )
@@ -117,6 +122,7 @@ def digests(
     days: dict[date, list[Paper]],
     tag_titles: dict[str, str],
     tag: str | None = None,
+    made: dict[str, DigestItem] | None = None,
 ) -> list[Digest]:
     """The newest ``settings.digest_days`` days with papers (of tag ``tag`` if given) as
     digests, newest first."""
@@ -126,7 +132,7 @@ def digests(
         if tag is not None:
             papers = [p for p in papers if any(t.slug == tag for t in p.tags)]
         if papers:
-            chosen.append(day_digest(settings, day, papers, tag_titles, tag))
+            chosen.append(day_digest(settings, day, papers, tag_titles, tag, made))
         if len(chosen) == settings.digest_days:
             break
     return chosen
@@ -182,6 +188,7 @@ def digest_feed(
     days: dict[date, list[Paper]],
     tag_titles: dict[str, str],
     tag: str | None = None,
+    made: dict[str, DigestItem] | None = None,
 ) -> FeedSpec:
     """The site's digest feed (``digest/``), or tag ``tag``'s (``tags/<slug>/digest/``)."""
     path = f"tags/{tag}/digest/" if tag else "digest/"
@@ -195,7 +202,7 @@ def digest_feed(
         page = "days/"
     entries = tuple(
         digest_entry(settings, digest, path)
-        for digest in digests(settings, days, tag_titles, tag)
+        for digest in digests(settings, days, tag_titles, tag, made)
     )
     return FeedSpec(title, subtitle, path, page, entries)
 

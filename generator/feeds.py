@@ -147,11 +147,19 @@ def paper_feed(
     page: str,
     papers: list[Paper] | tuple[Paper, ...],
     tag_titles: dict[str, str],
+    made: dict[str, Entry] | None = None,
 ) -> FeedSpec:
-    """A feed of one entry per paper: the newest ``settings.feed_size`` of ``papers``."""
-    newest = newest_papers(papers, settings.feed_size)
-    entries = tuple(paper_entry(settings, paper, tag_titles) for paper in newest)
-    return FeedSpec(title, subtitle, path, page, entries)
+    """A feed of one entry per paper: the newest ``settings.feed_size`` of ``papers``.
+    ``made`` keeps entries by paper id across the feeds of one build (a paper's entry is
+    the same in every feed)."""
+    made = {} if made is None else made
+    entries = []
+    for paper in newest_papers(papers, settings.feed_size):
+        entry = made.get(paper.id)
+        if entry is None:
+            entry = made[paper.id] = paper_entry(settings, paper, tag_titles)
+        entries.append(entry)
+    return FeedSpec(title, subtitle, path, page, tuple(entries))
 
 
 def _generator(

@@ -11,9 +11,9 @@ from datetime import UTC, date, datetime
 from itertools import groupby
 from pathlib import Path
 
-from generator.digest import digest_feed
+from generator.digest import DigestItem, digest_feed
 from generator.errors import InputError, Warning_
-from generator.feeds import paper_feed, render_atom, render_json_feed, render_rss
+from generator.feeds import Entry, paper_feed, render_atom, render_json_feed, render_rss
 from generator.merge import merge_papers
 from generator.model import Paper, RawPaper, TagMatch
 from generator.opml import PATH as OPML_PATH
@@ -345,9 +345,11 @@ def _add_feeds(
     site (Atom, RSS and JSON Feed); every paper (Atom and RSS) and the daily digest (Atom)
     for each tag; and the OPML list of them all."""
     newest = corpus.newest_day
+    entries: dict[str, Entry] = {}  # a paper's entry, and its digest line, made once
+    items: dict[str, DigestItem] = {}
     site = paper_feed(
         settings, settings.site_name, settings.site_description, "", "", corpus.papers,
-        tag_titles,
+        tag_titles, entries,
     )
     top = paper_feed(
         settings,
@@ -357,8 +359,9 @@ def _add_feeds(
         "",
         top_of_each_day(corpus.days, settings.top_per_day),
         tag_titles,
+        entries,
     )
-    digest = digest_feed(settings, corpus.days, tag_titles)
+    digest = digest_feed(settings, corpus.days, tag_titles, None, items)
     tags = [
         paper_feed(
             settings,
@@ -368,11 +371,13 @@ def _add_feeds(
             f"tags/{tag.rule.slug}/",
             tag.papers,
             tag_titles,
+            entries,
         )
         for tag in corpus.tags
     ]
     tag_digests = [
-        digest_feed(settings, corpus.days, tag_titles, tag.rule.slug) for tag in corpus.tags
+        digest_feed(settings, corpus.days, tag_titles, tag.rule.slug, items)
+        for tag in corpus.tags
     ]
     for spec in [site, top, digest, *tags]:
         writer.add(spec.path + "atom.xml", render_atom(settings, spec, newest))
