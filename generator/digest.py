@@ -179,7 +179,8 @@ def digest_entry(settings: Settings, digest: Digest, path: str) -> Entry:
         html=digest_html(digest),
         updated=digest.updated,
         published=digest.published,
-        text=digest_text(digest),
+        # No plain-text twin in JSON Feed: content_html is enough for a reader, and the
+        # text would be a third of the digest feeds' bytes. The email's text part has it.
     )
 
 

@@ -137,7 +137,8 @@ def test_built_digests_keep_ids_and_move_updated_when_a_fetch_adds_papers(tmp_pa
     assert not doc.cssselect("script, b")  # hostile text stays text
     assert doc.cssselect("li > a")[0].text_content() == "Tokens </s> & <b>bold</b> language model"
     assert "A <script>alert(1)</script> language model abstract." in doc.text_content()
-    assert "Tokens </s> &" in feed["items"][1]["content_text"]
+    assert "Tokens &lt;/s&gt; &amp;" in feed["items"][1]["content_html"]
+    assert "content_text" not in feed["items"][1]  # the HTML alone: a third fewer bytes
     assert [e.title for e in llm.entries] == [
         "Saturday 7 June 2025: 1 paper in Large language models",
         "Friday 6 June 2025: 1 paper in Large language models",
