@@ -29,7 +29,7 @@ from generator.generate import (
     Corpus,
     Summary,
     read_corpus,
-    render_papers_and_feeds,
+    render_paper_pages,
     render_site,
 )
 from generator.process import Beside, Child, StepTiming, can_fork, run_child, timed
@@ -133,7 +133,7 @@ def _build_site(
 ) -> None:
     """MkDocs, with Pagefind indexing the paper pages beside it (generator/search_index.py),
     then the compact step; the search bundle goes into the site last. ``writer`` holds the
-    paper pages, unless the search pages are written already (:func:`_papers_and_feeds`)."""
+    paper pages, unless the search pages are written already (:func:`_paper_pages`)."""
     pages, bundle = _search_pages(site), site.with_name("pagefind")
     if writer is not None:
         with timed("search pages", timings):
@@ -150,21 +150,19 @@ def _build_site(
     bundle.rename(site / "pagefind")
 
 
-def _papers_and_feeds(
+def _paper_pages(
     corpus: Corpus, settings: Settings, docs: Path, search: Path | None
-) -> tuple[int, int, StepTiming]:
-    """Render and write the paper pages and the feeds into ``docs`` (and with ``search``,
-    the search pages there): in a second process. The paper pages and feeds written, and
-    the step's timing."""
+) -> tuple[int, StepTiming]:
+    """Render and write the paper pages into ``docs`` (and with ``search``, the search
+    pages there): in a second process. The paper pages written, and the step's timing."""
     step: list[StepTiming] = []
-    with timed("paper pages, feeds", step):
+    with timed("paper pages", step):
         writer = Writer()
-        render_papers_and_feeds(corpus, settings, writer)
+        render_paper_pages(corpus, settings, writer)
         writer.write_to(docs)
         if search is not None:
             write_search_pages(writer.files, search)
-    summary = corpus.summary
-    return summary.pages_written, summary.feeds, replace(step[0], beside="render")
+    return corpus.summary.pages_written, replace(step[0], beside="render")
 
 
 def run_build(content: Path, docs_dir: Path, config: Path, site_dir: Path | None = None) -> Summary:
@@ -185,19 +183,19 @@ def run_build(content: Path, docs_dir: Path, config: Path, site_dir: Path | None
                 works.append(_work_folder(site_dir))
                 new_site = works[1] / "site"
                 search = _search_pages(new_site)
-            # A large corpus: a second process renders and writes the paper pages and the
-            # feeds (and the search pages), while this one does the listings.
+            # A large corpus: a second process renders and writes the paper pages (and the
+            # search pages), while this one does the listings and the feeds.
             other = None
             if len(corpus.papers) >= PARALLEL_PAPERS and can_fork():
-                other = Beside(lambda: _papers_and_feeds(corpus, settings, new_docs, search))
+                other = Beside(lambda: _paper_pages(corpus, settings, new_docs, search))
             try:
                 with timed("render", timings):
-                    writer = render_site(corpus, settings, papers_and_feeds=other is None)
+                    writer = render_site(corpus, settings, paper_pages=other is None)
                 with timed("write", timings):
                     writer.write_to(new_docs)
                     if other is not None:
-                        pages, feeds, step = other.result()
-                        corpus.summary.pages_written, corpus.summary.feeds = pages, feeds
+                        pages, step = other.result()
+                        corpus.summary.pages_written = pages
                         timings.append(step)
             finally:
                 if other is not None:

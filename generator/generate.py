@@ -201,9 +201,9 @@ def _home_days(days: dict[date, list[Paper]], count: int) -> list[tuple[date, li
     return shown
 
 
-def render_site(corpus: Corpus, settings: Settings, papers_and_feeds: bool = True) -> Writer:
+def render_site(corpus: Corpus, settings: Settings, paper_pages: bool = True) -> Writer:
     """Every generated file (Markdown pages and feeds), by path under ``docs/``; without
-    ``papers_and_feeds``, all but what :func:`render_papers_and_feeds` makes."""
+    ``paper_pages``, all but what :func:`render_paper_pages` makes."""
     writer = Writer()
     renderer = PageRenderer(settings, [tag.rule for tag in corpus.tags])
     years = _archive_years(corpus.days, settings)
@@ -229,21 +229,22 @@ def render_site(corpus: Corpus, settings: Settings, papers_and_feeds: bool = Tru
     writer.add("feeds.md", renderer.feeds(corpus.tags))
     charts = [papers_per_day(corpus.days), papers_per_tag(corpus.papers, corpus.tags)]
     writer.add("stats.md", renderer.stats(charts, len(corpus.papers), len(listed)))
-    if papers_and_feeds:
-        render_papers_and_feeds(corpus, settings, writer, renderer)
+    _add_feeds(writer, corpus, settings, renderer.tag_titles)
+    if paper_pages:
+        render_paper_pages(corpus, settings, writer, renderer)
     return writer
 
 
-def render_papers_and_feeds(
+def render_paper_pages(
     corpus: Corpus, settings: Settings, writer: Writer, renderer: PageRenderer | None = None
 ) -> None:
-    """The paper pages and the feeds: the part of :func:`render_site` that a large build
-    makes in a second process (``generator/build.py``), beside the rest."""
+    """The paper pages: the part of :func:`render_site` that a large build makes and
+    writes in a second process (``generator/build.py``), beside the rest. (With the
+    feeds here too, that process took longer than the listings and feeds do.)"""
     if renderer is None:
         renderer = PageRenderer(settings, [tag.rule for tag in corpus.tags])
     for paper in corpus.papers:
         writer.add(f"papers/{paper.id}.md", renderer.paper(paper))
-    _add_feeds(writer, corpus, settings, renderer.tag_titles)
     corpus.summary.pages_written = sum(1 for path in writer.files if path.parts[0] == "papers")
 
 

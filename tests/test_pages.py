@@ -4,6 +4,7 @@ templates, filters and autoescaping. To change a paper page, change both."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -88,3 +89,32 @@ def papers(draw: st.DrawFn) -> Paper:
 @given(papers())
 def test_any_paper_page_is_the_reference_one(paper):
     assert RENDERER.paper(paper) == reference_page(paper)
+
+
+# --- Cards: PageRenderer.card against tests/reference/card.j2 ------------------------------
+
+
+def reference_card(paper: Paper, full: bool, renderer: PageRenderer = RENDERER) -> str:
+    module = REFERENCE.get_template("card.j2").make_module(
+        {"settings": renderer.settings, "tag_titles": renderer.tag_titles, "links": paper_links}
+    )
+    return str(module.card(paper, "../../", full))
+
+
+def test_cards_of_the_test_corpora_are_the_reference_ones():
+    for folder in ("content", "tests/nasty/content", "tests/golden/content"):
+        corpus = read_corpus(ROOT / folder)
+        renderer = PageRenderer(Settings(), [tag.rule for tag in corpus.tags])
+        for paper in corpus.papers:
+            for full in (True, False):
+                expected = reference_card(paper, full, renderer)
+                assert renderer.card(paper, "../../", full) == expected, (paper.id, full)
+
+
+@settings(max_examples=300, deadline=None)
+@given(papers(), st.booleans(), st.lists(text.filter(bool), max_size=7))
+def test_any_card_is_the_reference_one(paper, full, authors):
+    paper = replace(paper, authors=tuple(authors))  # up to 7: "and N more" past four
+    assert PageRenderer(Settings(), RULES).card(paper, "../../", full) == reference_card(
+        paper, full
+    )
