@@ -21,7 +21,7 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from jinja2.filters import do_truncate
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from generator.model import LINK_KINDS, Paper
 from generator.paginate import Page
@@ -65,15 +65,9 @@ def month_of(day: date) -> str:
 
 
 def _escaped(text: str) -> str:
-    """``text`` as Jinja's autoescaping writes it (MarkupSafe's five entities), for pages
-    written out in Python."""
-    return (
-        text.replace("&", "&amp;")
-        .replace(">", "&gt;")
-        .replace("<", "&lt;")
-        .replace("'", "&#39;")
-        .replace('"', "&#34;")
-    )
+    """``text`` as Jinja's autoescaping writes it (MarkupSafe's ``escape``, which it
+    calls), for pages written out in Python."""
+    return str(escape(text))
 
 
 def _environment() -> Environment:
@@ -236,12 +230,14 @@ class PageRenderer:
         out.append("</article>\n")
         return "".join(out)
 
-    def _globals(self) -> dict[str, object]:
-        return {"settings": self.settings, "tag_titles": self.tag_titles, "links": paper_links}
-
     def _render(self, template: str, depth: int, **context: object) -> str:
         return _ENV.get_template(template).render(
-            self._globals(), root="../" * depth, card=self.card, **context
+            settings=self.settings,
+            tag_titles=self.tag_titles,
+            links=paper_links,
+            root="../" * depth,
+            card=self.card,
+            **context,
         )
 
     def home(
