@@ -83,6 +83,11 @@ def blurb(paper: Paper) -> str:
     return sentence
 
 
+def of_tag(papers: list[Paper], tag: str) -> list[Paper]:
+    """Those of ``papers`` with the tag ``tag`` (a slug), in their order."""
+    return [paper for paper in papers if any(match.slug == tag for match in paper.tags)]
+
+
 def day_digest(
     settings: Settings,
     day: date,
@@ -128,9 +133,7 @@ def digests(
     digests, newest first."""
     chosen: list[Digest] = []
     for day in sorted(days, reverse=True):
-        papers = days[day]
-        if tag is not None:
-            papers = [p for p in papers if any(t.slug == tag for t in p.tags)]
+        papers = days[day] if tag is None else of_tag(days[day], tag)
         if papers:
             chosen.append(day_digest(settings, day, papers, tag_titles, tag, made))
         if len(chosen) == settings.digest_days:
@@ -140,10 +143,13 @@ def digests(
 
 def digest_html(digest: Digest) -> str:
     """The digest as the HTML of a feed entry: an ordered list of the papers."""
-    lines = [f'<p>Papers listed on <a href="{_attr(digest.url)}">{long_date(digest.day)}</a>, '
-             "in the order of the day's page.</p>", "<ol>"]
+    lines = [
+        f'<p>Papers listed on <a href="{html.escape(digest.url)}">{long_date(digest.day)}</a>, '
+        "in the order of the day's page.</p>",
+        "<ol>",
+    ]
     for item in digest.items:
-        parts = [f'<a href="{_attr(item.url)}">{html.escape(item.title)}</a>']
+        parts = [f'<a href="{html.escape(item.url)}">{html.escape(item.title)}</a>']
         if item.upvotes:
             parts.append(f" (▲ {item.upvotes})")
         if item.blurb:
@@ -206,7 +212,3 @@ def digest_feed(
         for digest in digests(settings, days, tag_titles, tag, made)
     )
     return FeedSpec(title, subtitle, path, page, entries)
-
-
-def _attr(value: str) -> str:
-    return html.escape(value, quote=True)

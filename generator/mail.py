@@ -37,14 +37,13 @@ import json
 import os
 import smtplib
 import ssl
-import sys
 from dataclasses import dataclass
 from datetime import date
 from email.message import EmailMessage
 from email.utils import format_datetime, getaddresses
 from pathlib import Path
 
-from generator.digest import Digest, day_digest, digest_text
+from generator.digest import Digest, day_digest, digest_text, of_tag
 from generator.errors import BuildError, InputError
 from generator.settings import Settings, load_settings
 
@@ -132,10 +131,6 @@ def write_record(content: Path, sent: set[str]) -> None:
     partial.replace(path)
 
 
-def _domain(settings: Settings) -> str:
-    return settings.host
-
-
 def build_message(
     settings: Settings,
     digest: Digest,
@@ -146,7 +141,7 @@ def build_message(
     unsubscribe_url: str = "",
 ) -> EmailMessage:
     """The digest as a ``multipart/alternative`` message, plain text first."""
-    domain = _domain(settings)
+    domain = settings.host
     scope = tag or "all"
     message = EmailMessage()
     message["Subject"] = f"{settings.site_name}: {digest.title}"
@@ -305,7 +300,7 @@ def run_email(args: argparse.Namespace) -> int:
         raise BuildError(f"unknown tag {args.tag!r} (tags are in {args.content / 'tags.yaml'})")
     papers = corpus.days.get(args.date, [])
     if args.tag:
-        papers = [p for p in papers if any(t.slug == args.tag for t in p.tags)]
+        papers = of_tag(papers, args.tag)
     key = record_key(args.date, args.tag)
     if not papers:
         print(f"papers email: no papers for {key}; nothing to mail")
@@ -337,6 +332,5 @@ def run_email(args: argparse.Namespace) -> int:
             return 0
         send(message, smtp)
         write_record(args.content, sent | {key})
-        print(f"papers email: sent {key} to {len(smtp.recipients)} recipient(s)",
-              file=sys.stdout)
+        print(f"papers email: sent {key} to {len(smtp.recipients)} recipient(s)")
     return 0
