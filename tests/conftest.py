@@ -136,11 +136,9 @@ def tree_bytes(folder: Path) -> dict[str, bytes]:
     }
 
 
-@pytest.fixture(scope="session")
-def shipped_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The shipped content/ built once with the real mkdocs.yml: returns the project copy."""
-    project = tmp_path_factory.mktemp("shipped")
-    shutil.copytree(ROOT / "content", project / "content")
+def _build_with_site_config(project: Path) -> Path:
+    """``project/content`` built into ``project/docs`` and ``project/site`` with the real
+    mkdocs.yml and overrides; returns ``project``."""
     copy_site_config(project)
     run_build(
         content=project / "content",
@@ -149,6 +147,14 @@ def shipped_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
         site_dir=project / "site",
     )
     return project
+
+
+@pytest.fixture(scope="session")
+def shipped_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The shipped content/ built once with the real mkdocs.yml: returns the project copy."""
+    project = tmp_path_factory.mktemp("shipped")
+    shutil.copytree(ROOT / "content", project / "content")
+    return _build_with_site_config(project)
 
 
 @pytest.fixture(scope="session")
@@ -161,11 +167,4 @@ def thousand_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
     project = tmp_path_factory.mktemp("thousand")
     write_corpus(project, 1000)
-    copy_site_config(project)
-    run_build(
-        content=project / "content",
-        docs_dir=project / "docs",
-        config=project / "mkdocs.yml",
-        site_dir=project / "site",
-    )
-    return project
+    return _build_with_site_config(project)
