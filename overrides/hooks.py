@@ -3,7 +3,7 @@
 It lives with the theme overrides, MkDocs-specific like them (MkDocs copies no ``.py``
 file of a theme folder into the site).
 
-Paper, day and tag pages are written as raw HTML blocks (see ``templates/``), which
+Paper, day and tag pages are written as raw HTML blocks (``generator/pages.py``), which
 Markdown passes through unchanged. Python-Markdown still parses every tag of them, twice
 (MkDocs collects anchor ids, ``md_in_html`` looks for nested Markdown): at 10,000 papers
 that was two thirds of the MkDocs build. A page whose front matter says ``raw_html: true``
