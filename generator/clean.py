@@ -41,6 +41,9 @@ _ACCENT = re.compile(r"""\\(["'`^~])\s*(?:\{\\?([a-zA-Z])\}|\\?([a-zA-Z]))""")
 _DOUBLED_URL = re.compile(r"(https?://[^\s{}]+)\{\1\}")
 _URL = re.compile(r"https?://[^\s<>\"'{}|\\^`]+", re.IGNORECASE)
 _WORD = re.compile(r"\w+")
+_URL_START = re.compile(r"(?i)https?://[^\s/?#]+")
+# Whitespace (``\s`` is ``str.isspace`` for text patterns), quotes, brackets, controls.
+_URL_UNSAFE = re.compile("[\\s<>\"'`\\\\\x00-\x1f]")
 _CODE_HOSTS = ("github.com", "gitlab.com", "www.github.com", "www.gitlab.com")
 
 
@@ -67,6 +70,17 @@ def _accent(match: re.Match[str]) -> str:
 
 def clean_text(text: str) -> str:
     """Clean one title or abstract: LaTeX residue, doubled URLs, invalid characters, spacing."""
+    if (  # most text is clean already: printable (no invalid character, no whitespace
+        # but the space) and without braces, backslashes, doubled or surrounding spaces
+        text.isprintable()
+        and "\ufffd" not in text
+        and "{" not in text
+        and "\\" not in text
+        and "  " not in text
+        and text[:1] != " "
+        and text[-1:] != " "
+    ):
+        return text
     text = strip_invalid_chars(text)
     # Most text has no braces or backslashes: skip the patterns that need them.
     if "{" in text:
@@ -91,9 +105,7 @@ def trim_url(url: str) -> str:
 
 def is_safe_url(url: str) -> bool:
     """Only absolute http(s) URLs with a host and no spaces or quotes are ever emitted."""
-    if not re.match(r"(?i)^https?://[^\s/?#]+", url):
-        return False
-    return not any(c.isspace() or c in "<>\"'`\\" or ord(c) < 32 for c in url)
+    return _URL_START.match(url) is not None and _URL_UNSAFE.search(url) is None
 
 
 def link_kind(url: str) -> str:
@@ -105,6 +117,8 @@ def link_kind(url: str) -> str:
 def extract_links(abstract: str) -> tuple[Link, ...]:
     """The URLs an abstract mentions, as code or project links, first mention first."""
     seen: list[str] = []
+    if "://" not in abstract:  # most abstracts: no URL, no scan
+        return ()
     for match in _URL.finditer(abstract):
         url = trim_url(match.group(0))
         if is_safe_url(url) and url not in seen and url.count("/") >= 2:
@@ -130,6 +144,9 @@ def normalise_arxiv_id(value: str) -> str | None:
     """``2406.12345v2`` → ``2406.12345``; also accepts abs/pdf URLs and ``arXiv:`` prefixes.
     Returns None for anything that is not an arXiv id."""
     value = value.strip()
+    plain = _ARXIV_NEW.match(value)  # the usual form: nothing to strip
+    if plain:
+        return plain.group(1)
     value = re.sub(r"(?i)^(https?://(www\.|export\.)?arxiv\.org/(abs|pdf)/|arxiv:)", "", value)
     value = re.sub(r"\.pdf$", "", value)
     for pattern in (_ARXIV_NEW, _ARXIV_OLD):
