@@ -21,20 +21,24 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, datetime
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from generator.compact import compact_site
 from generator.generate import (
     PARALLEL_PAPERS,
     Corpus,
+    Part,
     Summary,
+    count_feeds,
+    count_paper_pages,
+    paper_parts,
     read_corpus,
-    render_paper_pages,
     render_site,
+    site_parts,
 )
-from generator.process import Beside, Child, StepTiming, can_fork, run_child, timed
+from generator.process import Beside, Child, StepTiming, TaskQueue, can_fork, run_child, timed
 from generator.search_index import drop_unused, start_index, write_search_pages
-from generator.settings import Settings, load_settings
+from generator.settings import load_settings
 from generator.writer import Writer
 
 
@@ -104,6 +108,10 @@ def run_mkdocs(
     run_child("mkdocs build", command, env, timings, beside)
 
 
+#: The paper pages of a large build come in this many parts, written as each is made.
+PAPER_PARTS = 64
+
+
 def _work_folder(target: Path) -> Path:
     parent = target.resolve().parent
     parent.mkdir(parents=True, exist_ok=True)
@@ -133,7 +141,7 @@ def _build_site(
 ) -> None:
     """MkDocs, with Pagefind indexing the paper pages beside it (generator/search_index.py),
     then the compact step; the search bundle goes into the site last. ``writer`` holds the
-    paper pages, unless the search pages are written already (:func:`_paper_pages`)."""
+    paper pages, unless the search pages are written already (:func:`_make_parts`)."""
     pages, bundle = _search_pages(site), site.with_name("pagefind")
     if writer is not None:
         with timed("search pages", timings):
@@ -150,19 +158,32 @@ def _build_site(
     bundle.rename(site / "pagefind")
 
 
-def _paper_pages(
-    corpus: Corpus, settings: Settings, docs: Path, search: Path | None
-) -> tuple[int, StepTiming]:
-    """Render and write the paper pages into ``docs`` (and with ``search``, the search
-    pages there): in a second process. The paper pages written, and the step's timing."""
+def _make_parts(
+    queues: list[tuple[list[Part], TaskQueue]], docs: Path, search: Path | None
+) -> list[PurePosixPath]:
+    """Take parts from each queue in turn, until it is empty, and write their files into
+    ``docs`` as each is made (and with ``search``, the search pages of the paper pages
+    there). The paths written."""
+    written: list[PurePosixPath] = []
+    for parts, queue in queues:
+        for task in queue:
+            writer = Writer()
+            parts[task](writer)
+            writer.write_to(docs)
+            if search is not None:
+                write_search_pages(writer.files, search)
+            written += writer.files
+    return written
+
+
+def _other_half(
+    queues: list[tuple[list[Part], TaskQueue]], docs: Path, search: Path | None
+) -> tuple[list[PurePosixPath], StepTiming]:
+    """:func:`_make_parts` in the second process: the paths written, and the timing."""
     step: list[StepTiming] = []
     with timed("paper pages", step):
-        writer = Writer()
-        render_paper_pages(corpus, settings, writer)
-        writer.write_to(docs)
-        if search is not None:
-            write_search_pages(writer.files, search)
-    return corpus.summary.pages_written, replace(step[0], beside="render")
+        written = _make_parts(queues, docs, search)
+    return written, replace(step[0], beside="render")
 
 
 def run_build(content: Path, docs_dir: Path, config: Path, site_dir: Path | None = None) -> Summary:
@@ -183,23 +204,38 @@ def run_build(content: Path, docs_dir: Path, config: Path, site_dir: Path | None
                 works.append(_work_folder(site_dir))
                 new_site = works[1] / "site"
                 search = _search_pages(new_site)
-            # A large corpus: a second process renders and writes the paper pages (and the
-            # search pages), while this one does the listings and the feeds.
+            # A large corpus: two processes share the work, in parts. The second makes
+            # the paper pages (and their search pages), then takes what is left of the
+            # parts of the other pages and the feeds, which this one takes meanwhile.
+            # How long writing the paper pages takes varies a lot: creating files is the
+            # kernel's work, and on a file system without a journal the kernel passes over
+            # the inodes freed in the last minutes (up to ten times slower). Only one
+            # process creates paper pages: two creating files in one folder take turns
+            # and spend more time in the kernel than one alone.
             other = None
             if len(corpus.papers) >= PARALLEL_PAPERS and can_fork():
-                other = Beside(lambda: _paper_pages(corpus, settings, new_docs, search))
-            try:
+                listings = site_parts(corpus, settings)
+                papers = paper_parts(corpus, settings, PAPER_PARTS)
+                queues = [(papers, TaskQueue(len(papers))), (listings, TaskQueue(len(listings)))]
+                try:
+                    other = Beside(lambda: _other_half(queues, new_docs, search))
+                    with timed("render", timings):
+                        ours = _make_parts(queues[1:], new_docs, search)
+                    with timed("write", timings):  # waiting for the second process
+                        theirs, step = other.result()
+                        timings.append(step)
+                finally:
+                    for _, queue in queues:
+                        queue.close()
+                    if other is not None:
+                        other.stop()
+                corpus.summary.pages_written = count_paper_pages([*ours, *theirs])
+                corpus.summary.feeds = count_feeds([*ours, *theirs])
+            else:
                 with timed("render", timings):
-                    writer = render_site(corpus, settings, paper_pages=other is None)
+                    writer = render_site(corpus, settings)
                 with timed("write", timings):
                     writer.write_to(new_docs)
-                    if other is not None:
-                        pages, step = other.result()
-                        corpus.summary.pages_written = pages
-                        timings.append(step)
-            finally:
-                if other is not None:
-                    other.stop()
             if site_dir is not None:
                 paper_pages = None if other is not None else writer
                 epoch = _newest_epoch(corpus)

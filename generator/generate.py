@@ -6,10 +6,13 @@ Pure apart from reading ``content/``: the same content gives the same bytes.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from functools import partial
 from itertools import groupby
-from pathlib import Path
+from pathlib import Path, PurePosixPath
+from typing import TypeVar
 
 from generator.digest import DigestItem, digest_feed
 from generator.errors import InputError, Warning_
@@ -28,6 +31,7 @@ from generator.stats import papers_per_day, papers_per_tag
 from generator.tagging import Tagger, TagInputs, TagRule, assign_tags, load_tag_rules, tag_inputs
 from generator.writer import Writer
 
+T = TypeVar("T")
 TAGS_FILE = "tags.yaml"
 TagsOf = tuple[TagInputs, tuple[TagMatch, ...]]
 STATUS_FILE = "fetch-status.json"
@@ -201,12 +205,72 @@ def _home_days(days: dict[date, list[Paper]], count: int) -> list[tuple[date, li
     return shown
 
 
-def render_site(corpus: Corpus, settings: Settings, paper_pages: bool = True) -> Writer:
-    """Every generated file (Markdown pages and feeds), by path under ``docs/``; without
-    ``paper_pages``, all but what :func:`render_paper_pages` makes."""
-    writer = Writer()
+#: A part of the generated files: it adds them to the writer it is given.
+Part = Callable[[Writer], None]
+
+#: At most this many parts (:func:`site_parts`): numbers of one byte (``TaskQueue``).
+MAX_PARTS = 255
+
+
+def site_parts(corpus: Corpus, settings: Settings) -> list[Part]:
+    """Every generated file but the paper pages, in parts that make the same files in
+    any order and in any process: a large build shares them between two
+    (``generator/build.py``). The largest come first (the feeds, then the tags with most
+    papers), so that two processes taking the next part in turn finish together."""
     renderer = PageRenderer(settings, [tag.rule for tag in corpus.tags])
     years = _archive_years(corpus.days, settings)
+    periods = _period_names(corpus.papers)
+    by_size = sorted(corpus.tags, key=lambda tag: -len(tag.papers))  # stable: rule order
+    tag_groups = _chunks(by_size, MAX_PARTS // 2)
+    day_groups = _chunks(list(corpus.days), 8)
+    parts: list[Part] = [partial(render_feeds, corpus=corpus, settings=settings)]
+    parts += [partial(_add_tag_pages, renderer=renderer, tags=g, settings=settings)
+              for g in tag_groups]  # fmt: skip
+    parts += [partial(_add_day_pages, renderer=renderer, corpus=corpus, days=g, periods=periods)
+              for g in day_groups]  # fmt: skip
+    parts += [
+        partial(_add_period_pages, renderer=renderer, corpus=corpus, folder=folder,
+                top=settings.period_top)
+        for folder in _PERIODS
+    ]  # fmt: skip
+    parts.append(
+        partial(_add_indexes, renderer=renderer, corpus=corpus, settings=settings,
+                years=years, periods=periods)
+    )  # fmt: skip
+    return parts
+
+
+def _chunks(items: list[T], count: int) -> list[list[T]]:
+    """``items`` in at most ``count`` runs of nearly equal length, in order."""
+    size = -(-len(items) // count) if items else 1
+    return [items[i : i + size] for i in range(0, len(items), size)]
+
+
+def render_site(corpus: Corpus, settings: Settings) -> Writer:
+    """Every generated file (Markdown pages and feeds), by path under ``docs/``: the
+    parts of :func:`site_parts` and :func:`paper_parts`, one after another."""
+    writer = Writer()
+    for part in [*site_parts(corpus, settings), *paper_parts(corpus, settings, 1)]:
+        part(writer)
+    corpus.summary.pages_written = count_paper_pages(writer.files)
+    corpus.summary.feeds = count_feeds(writer.files)
+    return writer
+
+
+def count_feeds(paths: Iterable[PurePosixPath]) -> int:
+    """How many of ``paths`` are feeds (Atom, RSS or JSON Feed)."""
+    return sum(1 for path in paths if path.name in ("atom.xml", "rss.xml", "feed.json"))
+
+
+def _add_indexes(
+    writer: Writer,
+    renderer: PageRenderer,
+    corpus: Corpus,
+    settings: Settings,
+    years: list[int],
+    periods: set[str],
+) -> None:
+    """Home, the day archive, the tag index, the Feeds and Stats pages."""
     listed = [day for day, papers in corpus.days.items() if papers]
     writer.add(
         "index.md",
@@ -220,32 +284,38 @@ def render_site(corpus: Corpus, settings: Settings, paper_pages: bool = True) ->
             years,
         ),
     )
-    periods = _add_period_pages(writer, renderer, corpus, settings.period_top)
-    _add_day_pages(writer, renderer, corpus, years, periods)
-    for tag in corpus.tags:
-        for page in paginate(tag.papers, settings.tag_page_size, f"tags/{tag.rule.slug}/"):
-            writer.add(page_source(page.base, page.number), renderer.tag(tag, page))
+    _add_day_indexes(writer, renderer, corpus, years, periods)
     writer.add("tags/index.md", renderer.tag_index(corpus.tags))
     writer.add("feeds.md", renderer.feeds(corpus.tags))
     charts = [papers_per_day(corpus.days), papers_per_tag(corpus.papers, corpus.tags)]
     writer.add("stats.md", renderer.stats(charts, len(corpus.papers), len(listed)))
-    _add_feeds(writer, corpus, settings, renderer.tag_titles)
-    if paper_pages:
-        render_paper_pages(corpus, settings, writer, renderer)
-    return writer
 
 
-def render_paper_pages(
-    corpus: Corpus, settings: Settings, writer: Writer, renderer: PageRenderer | None = None
+def _add_tag_pages(
+    writer: Writer, renderer: PageRenderer, tags: list[TagInfo], settings: Settings
 ) -> None:
-    """The paper pages: the part of :func:`render_site` that a large build makes and
-    writes in a second process (``generator/build.py``), beside the rest. (With the
-    feeds here too, that process took longer than the listings and feeds do.)"""
-    if renderer is None:
-        renderer = PageRenderer(settings, [tag.rule for tag in corpus.tags])
-    for paper in corpus.papers:
+    for tag in tags:
+        for page in paginate(tag.papers, settings.tag_page_size, f"tags/{tag.rule.slug}/"):
+            writer.add(page_source(page.base, page.number), renderer.tag(tag, page))
+
+
+def paper_parts(corpus: Corpus, settings: Settings, count: int) -> list[Part]:
+    """The paper pages in ``count`` parts (at most) of consecutive papers."""
+    renderer = PageRenderer(settings, [tag.rule for tag in corpus.tags])
+    return [
+        partial(_add_paper_pages, renderer=renderer, papers=papers)
+        for papers in _chunks(corpus.papers, count)
+    ]
+
+
+def count_paper_pages(paths: Iterable[PurePosixPath]) -> int:
+    """How many of ``paths`` are paper pages."""
+    return sum(1 for path in paths if path.parts[0] == "papers")
+
+
+def _add_paper_pages(writer: Writer, renderer: PageRenderer, papers: list[Paper]) -> None:
+    for paper in papers:
         writer.add(f"papers/{paper.id}.md", renderer.paper(paper))
-    corpus.summary.pages_written = sum(1 for path in writer.files if path.parts[0] == "papers")
 
 
 def _archive_years(days: dict[date, list[Paper]], settings: Settings) -> list[int]:
@@ -266,17 +336,26 @@ def _months(days: list[date], counts: dict[date, list[Paper]]) -> list[Month]:
 
 
 def _add_day_pages(
-    writer: Writer, renderer: PageRenderer, corpus: Corpus, years: list[int], periods: set[str]
+    writer: Writer, renderer: PageRenderer, corpus: Corpus, days: list[date], periods: set[str]
 ) -> None:
-    """A page per day (with previous / next), and the archive: ``/days/`` alone, or
-    ``/days/`` listing the years and a page per year."""
+    """The pages of ``days`` (some of ``corpus.days``), each with links to the day before
+    and after; ``periods`` names the week and month pages that exist."""
     all_days = list(corpus.days)
+    position = {day: index for index, day in enumerate(all_days)}
     counts = {day: len(papers) for day, papers in corpus.days.items()}
-    for index, day in enumerate(all_days):
+    for day in days:
+        index = position[day]
         previous = all_days[index - 1] if index > 0 else None
         following = all_days[index + 1] if index + 1 < len(all_days) else None
         page = renderer.day(day, corpus.days[day], previous, following, counts, periods)
         writer.add(f"days/{day.isoformat()}.md", page)
+
+
+def _add_day_indexes(
+    writer: Writer, renderer: PageRenderer, corpus: Corpus, years: list[int], periods: set[str]
+) -> None:
+    """The archive: ``/days/`` alone, or ``/days/`` listing the years and a page per year."""
+    all_days = list(corpus.days)
     if not years:
         months = _months(all_days, corpus.days)
         writer.add("days/index.md", renderer.day_index(months, None, periods))
@@ -299,38 +378,44 @@ def _by_upvotes(papers: list[Paper]) -> list[Paper]:
     return sorted(papers, key=lambda p: (p.upvotes is None, -(p.upvotes or 0)))
 
 
+_PERIODS: dict[str, Callable[[date], tuple[str, str]]] = {
+    "weeks": lambda d: (week_of(d), f"week {d.isocalendar()[1]} of {d.isocalendar()[0]}"),
+    "months": lambda d: (month_of(d), d.strftime("%B %Y")),
+}
+"""A period page's folder → the (slug, name) of the period a day falls in."""
+
+
+def _period_names(papers: list[Paper]) -> set[str]:
+    """The slugs of the week and month pages there are: those of every first day."""
+    first_days = {paper.first_day for paper in papers}
+    return {name_of(day)[0] for name_of in _PERIODS.values() for day in first_days}
+
+
 def _add_period_pages(
-    writer: Writer, renderer: PageRenderer, corpus: Corpus, top: int
-) -> set[str]:
-    """``weeks/<YYYY-Www>/`` and ``months/<YYYY-MM>/``: the ``top`` most upvoted papers
-    first featured in each week and month, with links to the periods before and after.
-    Returns the names of the pages written, for the pages that link to them."""
-    periods = {
-        "weeks": lambda d: (week_of(d), f"week {d.isocalendar()[1]} of {d.isocalendar()[0]}"),
-        "months": lambda d: (month_of(d), d.strftime("%B %Y")),
-    }
-    written: set[str] = set()
-    for folder, name_of in periods.items():
-        groups: dict[tuple[str, str], list[Paper]] = {}
-        for paper in corpus.papers:
-            groups.setdefault(name_of(paper.first_day), []).append(paper)
-        keys = sorted(groups)
-        written.update(slug for slug, _ in keys)
-        for index, key in enumerate(keys):
-            papers = groups[key]
-            days = sorted({p.first_day for p in papers})
-            writer.add(
-                f"{folder}/{key[0]}.md",
-                renderer.period(
-                    f"Top papers of {key[1]}",
-                    _span(days[0], days[-1]),
-                    _by_upvotes(papers)[:top],  # given newest day first, then as listed
-                    len(papers),
-                    keys[index - 1] if index > 0 else None,
-                    keys[index + 1] if index + 1 < len(keys) else None,
-                ),
-            )
-    return written
+    writer: Writer, renderer: PageRenderer, corpus: Corpus, folder: str, top: int
+) -> None:
+    """``weeks/<YYYY-Www>/`` or ``months/<YYYY-MM>/`` (``folder``): the ``top`` most
+    upvoted papers first featured in each week or month, with links to the periods before
+    and after."""
+    name_of = _PERIODS[folder]
+    groups: dict[tuple[str, str], list[Paper]] = {}
+    for paper in corpus.papers:
+        groups.setdefault(name_of(paper.first_day), []).append(paper)
+    keys = sorted(groups)
+    for index, key in enumerate(keys):
+        papers = groups[key]
+        days = sorted({p.first_day for p in papers})
+        writer.add(
+            f"{folder}/{key[0]}.md",
+            renderer.period(
+                f"Top papers of {key[1]}",
+                _span(days[0], days[-1]),
+                _by_upvotes(papers)[:top],  # given newest day first, then as listed
+                len(papers),
+                keys[index - 1] if index > 0 else None,
+                keys[index + 1] if index + 1 < len(keys) else None,
+            ),
+        )
 
 
 def _span(first: date, last: date) -> str:
@@ -339,12 +424,11 @@ def _span(first: date, last: date) -> str:
     return f"from {first.day} {first:%B %Y} to {last.day} {last:%B %Y}"
 
 
-def _add_feeds(
-    writer: Writer, corpus: Corpus, settings: Settings, tag_titles: dict[str, str]
-) -> None:
+def render_feeds(writer: Writer, corpus: Corpus, settings: Settings) -> None:
     """The feeds: every paper, the top of each day and the daily digest, for the whole
     site (Atom, RSS and JSON Feed); every paper (Atom and RSS) and the daily digest (Atom)
     for each tag; and the OPML list of them all."""
+    tag_titles = {tag.rule.slug: tag.rule.title for tag in corpus.tags}
     newest = corpus.newest_day
     entries: dict[str, Entry] = {}  # a paper's entry, and its digest line, made once
     items: dict[str, DigestItem] = {}
@@ -388,8 +472,6 @@ def _add_feeds(
     for spec in tag_digests:
         writer.add(spec.path + "atom.xml", render_atom(settings, spec, newest))
     writer.add(OPML_PATH, render_opml(settings, [site, top, digest], tags, tag_digests))
-    feed_files = {"atom.xml", "rss.xml", "feed.json"}
-    corpus.summary.feeds = sum(1 for path in writer.files if path.name in feed_files)
 
 
 def top_of_each_day(days: dict[date, list[Paper]], count: int) -> tuple[Paper, ...]:

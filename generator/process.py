@@ -235,3 +235,30 @@ def _outcome(work: Callable[[], object]) -> bytes:
         except Exception:  # an exception that does not pickle: its text still tells
             failure = BuildError(f"{type(exc).__name__}: {exc}")
             return pickle.dumps((False, failure), pickle.HIGHEST_PROTOCOL)
+
+
+class TaskQueue:
+    """Task numbers ``0 … count - 1``, each handed out once, to whichever process asks
+    first: the processes :class:`Beside` forks after the queue is made share it. The
+    numbers sit in a pipe as single bytes, written before the fork and read one byte per
+    task (a read of one byte is never split), so at most 255 tasks. Iterating gives the
+    next numbers until none are left."""
+
+    def __init__(self, count: int) -> None:
+        if not 0 <= count <= 255:
+            raise ValueError(f"a TaskQueue holds at most 255 tasks, not {count}")
+        read_end, write_end = os.pipe()  # 255 bytes: within any pipe's buffer
+        try:
+            os.write(write_end, bytes(range(count)))
+        finally:
+            os.close(write_end)  # no writer left: an empty queue reads as the end
+        self._fd = read_end
+
+    def __iter__(self) -> Iterator[int]:
+        while self._fd >= 0 and (task := os.read(self._fd, 1)):
+            yield task[0]
+
+    def close(self) -> None:
+        if self._fd >= 0:
+            os.close(self._fd)
+            self._fd = -1

@@ -5,6 +5,7 @@ corpora take the two-process paths too."""
 from __future__ import annotations
 
 import os
+import time
 
 import pytest
 from test_golden import CONFIG, GOLDEN
@@ -12,8 +13,10 @@ from test_golden import CONFIG, GOLDEN
 from generator import build, generate
 from generator.build import run_build
 from generator.errors import InputError
-from generator.process import Beside
+from generator.process import Beside, TaskQueue
+from generator.settings import load_settings
 from generator.tagging import Tagger
+from generator.writer import Writer
 
 from conftest import ROOT, copy_site_config, tree_bytes
 
@@ -84,3 +87,31 @@ def test_tags_found_while_reading_are_those_of_the_merged_papers(folder, always_
     assert corpus.papers
     for paper in corpus.papers:
         assert paper.tags == tagger.tags(paper), paper.id
+
+
+def test_a_task_queue_hands_each_task_out_once_across_processes():
+    queue = TaskQueue(200)
+    try:
+        other = Beside(lambda: [task for task in queue if not time.sleep(0.0005)])
+        ours = [task for task in queue if not time.sleep(0.0005)]
+        theirs = other.result()
+    finally:
+        queue.close()
+    assert ours and theirs  # both took some: the sleeps let the other one in
+    assert sorted(ours + theirs) == list(range(200))
+    assert ours == sorted(ours) and theirs == sorted(theirs)  # in order, each its share
+    with pytest.raises(ValueError):
+        TaskQueue(256)
+
+
+def test_the_parts_of_a_site_make_the_same_files_in_any_order():
+    """The two processes of a large build take parts in whatever order they come."""
+    corpus = generate.read_corpus(GOLDEN / "content")
+    settings = load_settings(ROOT / "mkdocs.yml")
+    forward = generate.render_site(corpus, settings).files
+    backward = Writer()
+    parts = generate.site_parts(corpus, settings) + generate.paper_parts(corpus, settings, 3)
+    for part in reversed(parts):
+        part(backward)
+    assert 1 < len(generate.paper_parts(corpus, settings, 3)) <= 3  # at most that many
+    assert backward.files == forward
