@@ -3,14 +3,15 @@
     .venv/bin/python scripts/bench.py                         # shipped content/, 3 runs
     .venv/bin/python scripts/bench.py --papers 30000 --runs 1  # a synthetic corpus
     options: --seed S, --only build, --keep DIR (keep corpus, docs/, site/),
-             --json FILE (every figure, and each run's raw numbers)
+             --settle SECONDS, --json FILE (every figure, and each run's raw numbers)
 
-Each run starts from empty docs/ and site/ folders (as a fresh checkout does) and runs in
-a fresh wrapper process, which gives the wall time of the whole command and its peak
-memory: the largest resident set of any one process of it (generator, MkDocs, Pagefind),
-from getrusage(RUSAGE_CHILDREN). When the generator has `--timings FILE`, each step (read,
-render, write, mkdocs, pagefind, swap, ...) is listed with its wall time and the peak
-memory of the process that ran it: for in-process steps the generator's peak so far.
+Each run writes into new docs/ and site/ folders of its own (as in a fresh checkout), all
+deleted only after the last run, and runs in a fresh wrapper process, which gives the wall
+time of the whole command and its peak memory: the largest resident set of any one process
+of it (generator, MkDocs, Pagefind), from getrusage(RUSAGE_CHILDREN). When the generator
+has `--timings FILE`, each step (read, render, write, mkdocs, pagefind, swap, ...) is
+listed with its wall time and the peak memory of the process that ran it: for in-process
+steps the generator's peak so far.
 "start-up" is the wall time outside the steps (interpreter start, imports, exit).
 Tables give the median over the runs, with min–max when there are several.
 
@@ -24,7 +25,6 @@ import argparse
 import json
 import os
 import re
-import shutil
 import statistics
 import subprocess
 import sys
@@ -216,17 +216,24 @@ def bench(args: argparse.Namespace, work: Path) -> dict[str, Any]:
         print("(this generator has no --timings: whole commands only)")
     print(f"{'':19} {'wall time':>22}   {'peak memory':>24}")
     result: dict[str, Any] = {"corpus": label, "papers": args.papers, "runs": runs, "commands": {}}
-    docs, site = work / "docs", work / "site"
+    site = work / "site"
     for command in args.only or ("generate", "build"):
-        argv = [*PAPERS, command, "--content", str(content), "--docs-dir", str(docs),
-                "--config", str(ROOT / "mkdocs.yml")]
-        if command == "build":
-            argv += ["--site-dir", str(site)]
         measured = []
         for n in range(runs):
-            shutil.rmtree(docs, ignore_errors=True)
-            shutil.rmtree(site, ignore_errors=True)
-            timings = work / f"timings-{command}-{n}.json" if timed else None
+            # Fresh folders for each run, and nothing deleted before the last run: on a
+            # file system without a journal, ext4 passes over the inodes freed in the last
+            # minutes when it creates a file, and creating 10,000 files right after deleting
+            # as many took up to ten times as long (README, "Figures").
+            run = work / f"{command}-{n + 1}"
+            docs, site = run / "docs", run / "site"
+            argv = [*PAPERS, command, "--content", str(content), "--docs-dir", str(docs),
+                    "--config", str(ROOT / "mkdocs.yml")]  # fmt: skip
+            if command == "build":
+                argv += ["--site-dir", str(site)]
+            if args.settle:
+                time.sleep(args.settle)
+            timings = run / "timings.json" if timed else None
+            run.mkdir()
             measured.append(measure(argv, timings))
         print_command(command, measured)
         result["commands"][command] = measured
@@ -249,7 +256,10 @@ def main() -> None:
     parser.add_argument("--only", choices=("generate", "build"), action="append",
                         help="measure only this command (repeatable)")
     parser.add_argument("--keep", type=Path, metavar="DIR",
-                        help="work in DIR (new or empty) and keep corpus, docs/ and site/")
+                        help="work in DIR (new or empty) and keep the corpus and each run's "
+                             "docs/ and site/ (DIR/build-1/site, ...)")
+    parser.add_argument("--settle", type=float, default=0, metavar="SECONDS",
+                        help="wait this long before each run (let earlier deletions age)")
     parser.add_argument("--json", type=Path, metavar="FILE", help="write the figures as JSON")
     args = parser.parse_args()
     if args.runs < 1 or args.papers < 0:
