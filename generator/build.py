@@ -11,6 +11,7 @@ time and peak memory is recorded in the summary (``papers build --timings FILE``
 
 from __future__ import annotations
 
+import gc
 import os
 import shutil
 import signal
@@ -58,6 +59,22 @@ def _sigterm_as_interrupt() -> Iterator[None]:
         yield
     finally:
         signal.signal(signal.SIGTERM, previous)
+
+
+@contextmanager
+def _fewer_collections() -> Iterator[None]:
+    """Python's cyclic garbage collector, run less often while the generator works. It
+    scans every object of a generation each time, by default after every 700 new objects:
+    reading 10,000 papers makes some 2 million, none of them garbage in a cycle, and ran
+    five full collections of a growing heap. With the first threshold at 100,000,
+    ``papers generate`` at 10,000 papers took 2.78-2.98 s instead of 3.10-3.14 s (runs
+    taken in turn)."""
+    before = gc.get_threshold()
+    gc.set_threshold(100_000, 50, 100)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
 
 
 @contextmanager
@@ -190,7 +207,7 @@ def run_build(content: Path, docs_dir: Path, config: Path, site_dir: Path | None
     """Generate ``docs_dir`` from ``content`` and, with ``site_dir``, build the site."""
     started = time.perf_counter()
     timings: list[StepTiming] = []
-    with _sigterm_as_interrupt():
+    with _sigterm_as_interrupt(), _fewer_collections():
         with timed("read", timings):
             settings = load_settings(config)
             corpus = read_corpus(content)
