@@ -87,7 +87,12 @@ def test_interrupted_build_leaves_the_old_site(tmp_path, signum):
     (project / "content" / "2025-06-07.yaml").write_text(
         "date: 2025-06-07\npapers:\n  - title: New\n    abstract: New paper.\n"
     )
-    process = subprocess.Popen(command, cwd=project, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    # A shell's background job (`make test &`) starts with SIGINT ignored, which the build
+    # would inherit: give it the default, as a terminal's Ctrl-C finds it.
+    process = subprocess.Popen(
+        command, cwd=project, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )  # fmt: skip
     deadline = time.monotonic() + 60
     while not list(project.glob(".build-*/docs/index.md")):  # generated; MkDocs now runs
         assert process.poll() is None, "the build finished before it could be interrupted"
