@@ -18,10 +18,11 @@ import signal
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, datetime
+from itertools import chain
 from pathlib import Path, PurePosixPath
 
 from generator.compact import compact_site
@@ -175,31 +176,30 @@ def _build_site(
     bundle.rename(site / "pagefind")
 
 
-def _make_parts(
-    queues: list[tuple[list[Part], TaskQueue]], docs: Path, search: Path | None
-) -> list[PurePosixPath]:
-    """Take parts from each queue in turn, until it is empty, and write their files into
-    ``docs`` as each is made (and with ``search``, the search pages of the paper pages
-    there). The paths written."""
+def _make_parts(parts: Iterable[Part], docs: Path, search: Path | None) -> list[PurePosixPath]:
+    """Make ``parts`` in turn and write the files of each into ``docs`` as soon as it is
+    made (and with ``search``, the search pages of the paper pages there). The paths
+    written."""
     written: list[PurePosixPath] = []
-    for parts, queue in queues:
-        for task in queue:
-            writer = Writer()
-            parts[task](writer)
-            writer.write_to(docs)
-            if search is not None:
-                write_search_pages(writer.files, search)
-            written += writer.files
+    for part in parts:
+        writer = Writer()
+        part(writer)
+        writer.write_to(docs)
+        if search is not None:
+            write_search_pages(writer.files, search)
+        written += writer.files
     return written
 
 
 def _other_half(
-    queues: list[tuple[list[Part], TaskQueue]], docs: Path, search: Path | None
+    papers: list[Part], listings: list[Part], queue: TaskQueue, docs: Path, search: Path | None
 ) -> tuple[list[PurePosixPath], StepTiming]:
-    """:func:`_make_parts` in the second process: the paths written, and the timing."""
+    """In the second process: every part of ``papers``, then the parts of ``listings``
+    left in ``queue``. The paths written, and the step's timing."""
     step: list[StepTiming] = []
     with timed("paper pages", step):
-        written = _make_parts(queues, docs, search)
+        left = (listings[task] for task in queue)
+        written = _make_parts(chain(papers, left), docs, search)
     return written, replace(step[0], beside="render")
 
 
@@ -233,17 +233,18 @@ def run_build(content: Path, docs_dir: Path, config: Path, site_dir: Path | None
             if len(corpus.papers) >= PARALLEL_PAPERS and can_fork():
                 listings = site_parts(corpus, settings)
                 papers = paper_parts(corpus, settings, PAPER_PARTS)
-                queues = [(papers, TaskQueue(len(papers))), (listings, TaskQueue(len(listings)))]
+                queue = TaskQueue(len(listings))
                 try:
-                    other = Beside(lambda: _other_half(queues, new_docs, search))
+                    other = Beside(
+                        lambda: _other_half(papers, listings, queue, new_docs, search)
+                    )
                     with timed("render", timings):
-                        ours = _make_parts(queues[1:], new_docs, search)
+                        ours = _make_parts((listings[task] for task in queue), new_docs, search)
                     with timed("write", timings):  # waiting for the second process
                         theirs, step = other.result()
                         timings.append(step)
                 finally:
-                    for _, queue in queues:
-                        queue.close()
+                    queue.close()
                     if other is not None:
                         other.stop()
                 corpus.summary.pages_written = count_paper_pages([*ours, *theirs])

@@ -23,7 +23,7 @@ from generator.opml import PATH as OPML_PATH
 from generator.opml import render_opml
 from generator.pages import Month, PageRenderer, TagInfo, month_of, week_of
 from generator.paginate import page_source, paginate
-from generator.process import Beside, StepTiming
+from generator.process import MAX_TASKS, Beside, StepTiming
 from generator.readers import input_files, read_file
 from generator.readers.base import ReadResult
 from generator.settings import Settings
@@ -208,20 +208,19 @@ def _home_days(days: dict[date, list[Paper]], count: int) -> list[tuple[date, li
 #: A part of the generated files: it adds them to the writer it is given.
 Part = Callable[[Writer], None]
 
-#: At most this many parts (:func:`site_parts`): numbers of one byte (``TaskQueue``).
-MAX_PARTS = 255
-
 
 def site_parts(corpus: Corpus, settings: Settings) -> list[Part]:
     """Every generated file but the paper pages, in parts that make the same files in
     any order and in any process: a large build shares them between two
     (``generator/build.py``). The largest come first (the feeds, then the tags with most
-    papers), so that two processes taking the next part in turn finish together."""
+    papers), so that two processes taking the next part in turn finish together. At most
+    ``MAX_TASKS`` parts, as a ``TaskQueue`` hands them out: tags share parts beyond half
+    of that."""
     renderer = PageRenderer(settings, [tag.rule for tag in corpus.tags])
     years = _archive_years(corpus.days, settings)
     periods = _period_names(corpus.papers)
     by_size = sorted(corpus.tags, key=lambda tag: -len(tag.papers))  # stable: rule order
-    tag_groups = _chunks(by_size, MAX_PARTS // 2)
+    tag_groups = _chunks(by_size, MAX_TASKS // 2)
     day_groups = _chunks(list(corpus.days), 8)
     parts: list[Part] = [partial(render_feeds, corpus=corpus, settings=settings)]
     parts += [partial(_add_tag_pages, renderer=renderer, tags=g, settings=settings)

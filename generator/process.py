@@ -237,16 +237,20 @@ def _outcome(work: Callable[[], object]) -> bytes:
             return pickle.dumps((False, failure), pickle.HIGHEST_PROTOCOL)
 
 
+#: The most tasks a :class:`TaskQueue` holds: their numbers are single bytes.
+MAX_TASKS = 255
+
+
 class TaskQueue:
     """Task numbers ``0 … count - 1``, each handed out once, to whichever process asks
     first: the processes :class:`Beside` forks after the queue is made share it. The
     numbers sit in a pipe as single bytes, written before the fork and read one byte per
-    task (a read of one byte is never split), so at most 255 tasks. Iterating gives the
-    next numbers until none are left."""
+    task (a read of one byte is never split), so at most :data:`MAX_TASKS`. Iterating
+    gives the next numbers until none are left."""
 
     def __init__(self, count: int) -> None:
-        if not 0 <= count <= 255:
-            raise ValueError(f"a TaskQueue holds at most 255 tasks, not {count}")
+        if not 0 <= count <= MAX_TASKS:
+            raise ValueError(f"a TaskQueue holds at most {MAX_TASKS} tasks, not {count}")
         read_end, write_end = os.pipe()  # 255 bytes: within any pipe's buffer
         try:
             os.write(write_end, bytes(range(count)))

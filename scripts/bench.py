@@ -220,7 +220,6 @@ def bench(args: argparse.Namespace, work: Path) -> dict[str, Any]:
         print("(this generator has no --timings: whole commands only)")
     print(f"{'':19} {'wall time':>22}   {'peak memory':>24}")
     result: dict[str, Any] = {"corpus": label, "papers": args.papers, "runs": runs, "commands": {}}
-    site = work / "site"
     for command in args.only or ("generate", "build"):
         measured = []
         for n in range(runs):
