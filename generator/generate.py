@@ -299,11 +299,15 @@ def _add_tag_pages(
 
 
 def paper_parts(corpus: Corpus, settings: Settings, count: int) -> list[Part]:
-    """The paper pages in ``count`` parts (at most) of consecutive papers."""
+    """The paper pages in ``count`` parts (at most) of consecutive papers by id: made in
+    turn, parts give their search pages the order one part gives them. Pagefind numbers
+    the pages in the order it finds their files, which on tmpfs is the order they were
+    made in (``generator/build.py``'s ``scratch_folder``)."""
     renderer = PageRenderer(settings, [tag.rule for tag in corpus.tags])
+    by_id = sorted(corpus.papers, key=lambda paper: paper.id)
     return [
         partial(_add_paper_pages, renderer=renderer, papers=papers)
-        for papers in _chunks(corpus.papers, count)
+        for papers in _chunks(by_id, count)
     ]
 
 

@@ -11,7 +11,7 @@ import sys
 import pytest
 from lxml import html
 
-from generator.build import run_build
+from generator.build import MEMORY_FS, run_build, scratch_folder
 
 from conftest import ROOT, SEED, build_site, copy_site_config, read_feed, run_papers, tree_bytes
 
@@ -182,13 +182,25 @@ def test_raw_html_hook_changes_no_byte_of_the_site(shipped_site, tmp_path):
 
 def test_search_index_matches_one_made_from_the_built_pages(shipped_site, tmp_path):
     """Pagefind reads each paper page's body beside MkDocs (generator/search_index.py): the
-    same index as when it reads the built pages."""
+    same index as when it reads the built pages. Pagefind numbers pages in the order it
+    finds their files, so the built pages are copied, in the order of the paper ids, to
+    where the build puts its search pages (scratch_folder: tmpfs lists files in the order
+    they were made)."""
     site = shipped_site / "site"
-    command = [sys.executable, "-m", "pagefind", "--site", str(site), "--glob",
-               "papers/*/index.html", "--output-path", str(tmp_path / "pf"),
-               "--force-language", "en", "--silent"]  # fmt: skip
-    subprocess.run(command, check=True, capture_output=True)
-    for part in ("fragment", "index"):
+    built = sorted((site / "papers").glob("*/index.html"))
+    assert len(built) == 89
+    copies = scratch_folder(len(built), tmp_path)
+    try:
+        for page in built:
+            (copies / "papers" / page.parent.name).mkdir(parents=True)
+            shutil.copy(page, copies / "papers" / page.parent.name / "index.html")
+        command = [sys.executable, "-m", "pagefind", "--site", str(copies),
+                   "--output-path", str(tmp_path / "pf"), "--force-language", "en",
+                   "--silent"]  # fmt: skip
+        subprocess.run(command, check=True, capture_output=True)
+    finally:
+        shutil.rmtree(copies)
+    for part in ("fragment", "index", "filter"):
         assert tree_bytes(tmp_path / "pf" / part) == tree_bytes(site / "pagefind" / part)
     assert len(list((site / "pagefind" / "fragment").iterdir())) == 89
 
@@ -202,6 +214,7 @@ def test_a_missing_or_failing_pagefind_stops_the_build_and_keeps_the_site(
 ):
     project, _ = build_site(tmp_path, {"2025-06-06.txt": SEED.read_text(encoding="utf-8")})
     before = tree_bytes(project / "docs"), tree_bytes(project / "site")
+    scratch_before = _scratch_left()
     env = dict(os.environ, PAPERS_PAGEFIND=shutil.which(pagefind) or pagefind)
     result = run_papers(
         "build", "--content", project / "content", "--docs-dir", project / "docs",
@@ -212,3 +225,19 @@ def test_a_missing_or_failing_pagefind_stops_the_build_and_keeps_the_site(
     assert len(result.stderr.strip().splitlines()) == 1
     assert (tree_bytes(project / "docs"), tree_bytes(project / "site")) == before
     assert not list(project.glob(".build-*"))
+    assert _scratch_left() == scratch_before
+
+
+def _scratch_left():
+    return sorted(MEMORY_FS.glob("papers-search-*")) if MEMORY_FS.is_dir() else []
+
+
+def test_search_pages_go_to_memory_when_it_has_room(tmp_path):
+    memory, disk = tmp_path / "shm", tmp_path / "disk"
+    memory.mkdir()
+    disk.mkdir()
+    folder = scratch_folder(30_000, disk, memory)
+    assert folder.parent == memory and folder.name.startswith("papers-search-")
+    # No room (more papers than any file system holds), or no such folder: on the disk.
+    assert scratch_folder(10**15, disk, memory).parent == disk
+    assert scratch_folder(10, disk, tmp_path / "missing").parent == disk
