@@ -8,31 +8,57 @@ the bytes, repeated on every page of a site that holds tens of thousands of them
 break followed by white space becomes one line break, which HTML renders exactly like the
 run it replaces (collapsible white space). Pages with ``<pre>`` or ``<textarea>``,
 where white space is kept as written, are left untouched; the generator emits neither.
+
+With MkDocs, ``overrides/hooks.py`` compacts each page as MkDocs writes it
+(:func:`compact_text`), so the pages are written once. :func:`compact_site` is the step for
+a builder that did not: it rewrites the pages after the build, to the same bytes.
 """
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import AnyStr
 
 # A line break and the white space after it (indentation, blank lines). Anchored on the
-# line break: a pattern that may start at any space is about twenty times slower.
+# line break: a pattern that may start at any space is about twenty times slower. ASCII:
+# the same white space in text as in bytes (not, say, a no-break space).
 _INDENTED_BREAK = re.compile(rb"\n\s+")
 _WHITESPACE_KEPT = re.compile(rb"<(?:pre|textarea)\b", re.IGNORECASE)
 _GENERATOR_META = re.compile(rb'<meta name="generator" content="[^"<>]*">\n?')
+_TEXT = tuple(
+    re.compile(pattern.pattern.decode("ascii"), pattern.flags | re.ASCII)
+    for pattern in (_INDENTED_BREAK, _WHITESPACE_KEPT, _GENERATOR_META)
+)
+
+
+def _compact(page: AnyStr, patterns: tuple[re.Pattern[AnyStr], ...], newline: AnyStr) -> AnyStr:
+    indented_break, whitespace_kept, generator_meta = patterns
+    page = generator_meta.sub(newline[:0], page, count=1)
+    if whitespace_kept.search(page):
+        return page
+    return indented_break.sub(newline, page)
 
 
 def compact_html(page: bytes) -> bytes:
     """``page`` without its generator meta tag, and with each line break and the white
     space after it reduced to a line break."""
-    page = _GENERATOR_META.sub(b"", page, count=1)
-    if _WHITESPACE_KEPT.search(page):
-        return page
-    return _INDENTED_BREAK.sub(b"\n", page)
+    return _compact(page, (_INDENTED_BREAK, _WHITESPACE_KEPT, _GENERATOR_META), b"\n")
+
+
+def compact_text(page: str) -> str:
+    """:func:`compact_html` of a page as text: the same page, encoded, as it gives."""
+    return _compact(page, _TEXT, "\n")
 
 
 def compact_site(site_dir: Path) -> None:
-    """Compact every HTML page under ``site_dir`` in place."""
+    """Compact every HTML page under ``site_dir`` in place, unless the builder did it
+    already: the home page (``index.html``) tells."""
+    home = site_dir / "index.html"
+    if home.is_file():
+        page = home.read_bytes()
+        if compact_html(page) == page:
+            return
     for path in sorted(site_dir.rglob("*.html")):
         page = path.read_bytes()
         compacted = compact_html(page)
