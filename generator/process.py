@@ -67,7 +67,9 @@ def _high_water_mib(pid: int) -> float | None:
 class Child:
     """A running build step in its own process, started by :func:`start_child`."""
 
-    def __init__(self, step: str, command: list[str], env: dict[str, str]) -> None:
+    def __init__(
+        self, step: str, command: list[str], env: dict[str, str], cpus: set[int] | None = None
+    ) -> None:
         self.step = step
         self.started = time.perf_counter()
         self._peak: float | None = None
@@ -77,13 +79,14 @@ class Child:
             mode="w+", encoding="utf-8", errors="replace"
         )
         try:
-            self._process = subprocess.Popen(
-                command,
-                env=env,
-                stdout=self._output,
-                stderr=subprocess.STDOUT,
-                stdin=subprocess.DEVNULL,
-            )
+            with _affinity(cpus):
+                self._process = subprocess.Popen(
+                    command,
+                    env=env,
+                    stdout=self._output,
+                    stderr=subprocess.STDOUT,
+                    stdin=subprocess.DEVNULL,
+                )
         except OSError as exc:
             self._output.close()
             raise BuildError(f"{step} could not start: {command[0]}: {exc.strerror}") from None
@@ -134,9 +137,37 @@ class Child:
         self._output.close()
 
 
-def start_child(step: str, command: list[str], env: dict[str, str]) -> Child:
-    """Start ``command`` as the build step ``step``; ``finish()`` waits for it."""
-    return Child(step, command, env)
+@contextmanager
+def _affinity(cpus: set[int] | None) -> Iterator[None]:
+    """This process on ``cpus`` for a moment, so that a child started meanwhile inherits
+    them (a child runs nothing before it has them, unlike with a ``preexec_fn``)."""
+    if not cpus:
+        yield
+        return
+    before = os.sched_getaffinity(0)
+    os.sched_setaffinity(0, cpus)
+    try:
+        yield
+    finally:
+        os.sched_setaffinity(0, before)
+
+
+def all_cpus_but_one() -> set[int] | None:
+    """The CPUs this process may use but the first, for a child that runs beside a
+    single-threaded one (MkDocs): none (no restriction) with fewer than two, or where
+    Python cannot set CPU affinity."""
+    if not hasattr(os, "sched_getaffinity"):
+        return None
+    cpus = os.sched_getaffinity(0)
+    return cpus - {min(cpus)} if len(cpus) >= 2 else None
+
+
+def start_child(
+    step: str, command: list[str], env: dict[str, str], cpus: set[int] | None = None
+) -> Child:
+    """Start ``command`` as the build step ``step``, on ``cpus`` (and the processes it
+    starts) when given; ``finish()`` waits for it."""
+    return Child(step, command, env, cpus)
 
 
 def run_child(

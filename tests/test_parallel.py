@@ -5,6 +5,7 @@ corpora take the two-process paths too."""
 from __future__ import annotations
 
 import os
+import sys
 import time
 
 import pytest
@@ -13,7 +14,7 @@ from test_golden import CONFIG, GOLDEN
 from generator import build, generate
 from generator.build import run_build
 from generator.errors import InputError
-from generator.process import Beside, TaskQueue
+from generator.process import Beside, TaskQueue, all_cpus_but_one, start_child
 from generator.settings import load_settings
 from generator.tagging import Tagger
 from generator.writer import Writer
@@ -115,3 +116,17 @@ def test_the_parts_of_a_site_make_the_same_files_in_any_order():
         part(backward)
     assert 1 < len(generate.paper_parts(corpus, settings, 3)) <= 3  # at most that many
     assert backward.files == forward
+
+
+def test_a_child_started_on_some_cpus_runs_on_them(tmp_path):
+    """Pagefind runs on every CPU but the first (search_index.start_index): the child
+    has the CPUs from its start, and this process gets all of its own back."""
+    own = os.sched_getaffinity(0)
+    assert all_cpus_but_one() == (own - {min(own)} if len(own) >= 2 else None)
+    chosen = {max(own)}
+    out = tmp_path / "cpus"
+    script = f"import os; open({str(out)!r}, 'w').write(repr(sorted(os.sched_getaffinity(0))))"
+    timings: list = []
+    start_child("probe", [sys.executable, "-c", script], dict(os.environ), chosen).finish(timings)
+    assert out.read_text() == repr(sorted(chosen))
+    assert os.sched_getaffinity(0) == own and [t.step for t in timings] == ["probe"]
