@@ -64,6 +64,14 @@ def _high_water_mib(pid: int) -> float | None:
     return None
 
 
+def _has_exited(pid: int) -> bool:
+    """Whether the child ``pid`` has exited, leaving it to be reaped."""
+    try:
+        return os.waitid(os.P_PID, pid, os.WEXITED | os.WNOHANG | os.WNOWAIT) is not None
+    except (AttributeError, ChildProcessError):  # no waitid here, or not our child
+        return False
+
+
 class Child:
     """A running build step in its own process, started by :func:`start_child`."""
 
@@ -72,6 +80,7 @@ class Child:
     ) -> None:
         self.step = step
         self.started = time.perf_counter()
+        self._ended: float | None = None
         self._peak: float | None = None
         # Output goes to a temporary file rather than a pipe, so that nothing blocks while
         # the child runs beside another one, and it can be reaped with os.wait4.
@@ -92,11 +101,14 @@ class Child:
             raise BuildError(f"{step} could not start: {command[0]}: {exc.strerror}") from None
 
     def sample(self) -> None:
-        """Note the child's memory high-water mark while it runs."""
-        if self._process.returncode is None:
+        """Note the child's memory high-water mark while it runs, and when it ended (it is
+        reaped only by ``finish()``, maybe much later, after the step it runs beside)."""
+        if self._process.returncode is None and self._ended is None:
             sample = _high_water_mib(self._process.pid)
             if sample is not None:
                 self._peak = max(self._peak or 0.0, sample)
+            if _has_exited(self._process.pid):
+                self._ended = time.perf_counter()
 
     def _wait(self, others: tuple[Child, ...]) -> tuple[int, float]:
         """Reap the child, sampling its memory (and that of ``others``, running beside it)
@@ -122,7 +134,7 @@ class Child:
         self._output.seek(0)
         lines = self._output.read().strip().splitlines()
         self._output.close()
-        seconds = time.perf_counter() - self.started
+        seconds = (self._ended or time.perf_counter()) - self.started
         timings.append(StepTiming(self.step, seconds, peak_mib, beside))
         if self._process.returncode != 0:
             detail = " | ".join(line.strip() for line in lines[-5:] if line.strip())

@@ -130,3 +130,18 @@ def test_a_child_started_on_some_cpus_runs_on_them(tmp_path):
     start_child("probe", [sys.executable, "-c", script], dict(os.environ), chosen).finish(timings)
     assert out.read_text() == repr(sorted(chosen))
     assert os.sched_getaffinity(0) == own and [t.step for t in timings] == ["probe"]
+
+
+def test_a_child_beside_another_is_timed_to_its_own_end():
+    """Pagefind is reaped only after MkDocs, beside which it runs: its time in the summary
+    is still its own (noted when it exits, seen while sampling its memory)."""
+    timings: list = []
+    short = start_child("short", [sys.executable, "-c", "pass"], dict(os.environ))
+    sleep = [sys.executable, "-c", "import time; time.sleep(1.5)"]
+    try:
+        start_child("long", sleep, dict(os.environ)).finish(timings, others=(short,))
+        short.finish(timings, beside="long")
+    finally:
+        short.stop()
+    took = {t.step: t.seconds for t in timings}
+    assert took["long"] >= 1.5 and took["short"] < took["long"] - 0.5
