@@ -241,3 +241,17 @@ def test_search_pages_go_to_memory_when_it_has_room(tmp_path):
     # No room (more papers than any file system holds), or no such folder: on the disk.
     assert scratch_folder(10**15, disk, memory).parent == disk
     assert scratch_folder(10, disk, tmp_path / "missing").parent == disk
+
+
+def test_version_is_looked_up_only_when_asked_for():
+    result = run_papers("--version")
+    assert result.returncode == 0
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("generator ") and lines[-1].startswith("Python 3.")
+    assert any(line.startswith("Pagefind ") for line in lines)
+    # Making the parser for `papers generate` looks up no versions (45 ms of its start-up).
+    probe = ("import sys; from generator.cli import build_parser; "
+             "build_parser(fetch=False).parse_args(['generate']); "
+             "print('importlib.metadata' in sys.modules)")  # fmt: skip
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
