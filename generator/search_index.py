@@ -8,10 +8,11 @@ and month as Pagefind filters, its day as a sort key and as metadata (see
 
 Pagefind reads a copy of each paper page's body, the raw HTML block that the page's
 Markdown holds and that MkDocs passes through untouched (``overrides/hooks.py``), in a
-minimal HTML page at the paper's URL. It gets the same body, title and URL as from the
-built page, so it can run beside MkDocs on the second core instead of after it: at 10,000
-papers each takes about 20-30 s. ``tests/test_build.py`` checks the index against one made
-from the built pages.
+minimal HTML page at the paper's URL, in a scratch folder (``scratch_folder`` in
+``generator/build.py``: in memory when there is room). It gets the same body, title and
+URL as from the built page, so it can run beside MkDocs on the second core instead of
+after it: at 10,000 papers each takes about 20-25 s. ``tests/test_build.py`` checks the
+index against one made from the built pages.
 
 Pagefind comes from PyPI (``pagefind[extended]``, the binary inside the wheel) and runs as
 ``python -m pagefind``; ``PAPERS_PAGEFIND`` names another executable instead (tests use it
