@@ -46,20 +46,25 @@ from generator.writer import Writer
 
 @contextmanager
 def _sigterm_as_interrupt() -> Iterator[None]:
-    """Treat SIGTERM like Ctrl-C, so the temporary folder is cleaned up either way."""
+    """Treat SIGTERM, and SIGHUP (a closed terminal) unless it is ignored (``nohup``), like
+    Ctrl-C, so the temporary folders are cleaned up either way."""
 
     def handler(signum: int, frame: object) -> None:
         raise KeyboardInterrupt
 
+    caught = [signal.SIGTERM]
+    if hasattr(signal, "SIGHUP") and signal.getsignal(signal.SIGHUP) is not signal.SIG_IGN:
+        caught.append(signal.SIGHUP)
     try:
-        previous = signal.signal(signal.SIGTERM, handler)
+        previous = {signum: signal.signal(signum, handler) for signum in caught}
     except ValueError:  # not the main thread: leave signals alone
         yield
         return
     try:
         yield
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for signum, before in previous.items():
+            signal.signal(signum, before)
 
 
 @contextmanager
@@ -81,7 +86,7 @@ def _fewer_collections() -> Iterator[None]:
 @contextmanager
 def _signals_blocked() -> Iterator[None]:
     """Hold SIGINT/SIGTERM while the swap runs: it is short and must not stop halfway."""
-    mask = {signal.SIGINT, signal.SIGTERM}
+    mask = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP}
     old = signal.pthread_sigmask(signal.SIG_BLOCK, mask)
     try:
         yield
@@ -153,22 +158,61 @@ SCRATCH_PER_PAPER = 32 * 1024
 
 def scratch_folder(papers: int, fallback: Path, memory: Path = MEMORY_FS) -> Path:
     """A new folder for the search pages of ``papers`` papers: in ``memory`` (tmpfs) when
-    it is a writable folder with room for them, else in ``fallback``.
+    it is a writable folder with room for them, and the machine has as much memory
+    available, else in ``fallback``.
 
     The search pages are scratch files, written for Pagefind and deleted once it is done:
     about 7 KiB a paper, 2 x N inodes. In memory, writing them and deleting them costs next
     to nothing. On a disk it grows faster than the papers: at 30,000 papers deleting them
     took 7-10 s on this project's machine (ext4 without a journal, see README "Figures").
     They count towards the machine's shared memory while the build runs (some 220 MiB at
-    30,000 papers)."""
+    30,000 papers). A build killed outright (SIGKILL) cannot delete them: the next build
+    does (:func:`_sweep`).
+
+    Pagefind numbers the pages in the order it lists their files: on tmpfs the order they
+    were made in, on ext4 an order of name hashes. A site's search index is the same bytes
+    from build to build on one machine while the scratch folder stays on the same kind of
+    file system."""
+    need = papers * SCRATCH_PER_PAPER
     try:
         room = os.statvfs(memory)
         usable = memory.is_dir() and os.access(memory, os.W_OK | os.X_OK)
-        if usable and room.f_bavail * room.f_frsize >= papers * SCRATCH_PER_PAPER:
-            return Path(tempfile.mkdtemp(prefix="papers-search-", dir=memory))
+        has_room = room.f_bavail * room.f_frsize >= need and room.f_favail >= 2 * papers + 16
+        if usable and has_room and _memory_available() >= need:
+            _sweep(memory)
+            prefix = f"papers-search-{os.getpid()}-"
+            return Path(tempfile.mkdtemp(prefix=prefix, dir=memory))
     except OSError:
         pass
     return Path(tempfile.mkdtemp(prefix="search-pages-", dir=fallback))
+
+
+def _memory_available() -> int:
+    """Bytes of memory the machine has available (``MemAvailable``); unbounded where
+    ``/proc/meminfo`` does not say."""
+    try:
+        with Path("/proc/meminfo").open(encoding="ascii") as meminfo:
+            for line in meminfo:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return sys.maxsize
+
+
+def _sweep(memory: Path) -> None:
+    """Delete the scratch folders in ``memory`` of builds that were killed: those of this
+    user named after a process that no longer runs."""
+    for folder in memory.glob("papers-search-*-*"):
+        try:
+            pid = int(folder.name.split("-")[2])
+            if folder.stat().st_uid != os.getuid():
+                continue
+            os.kill(pid, 0)
+        except ProcessLookupError:  # no such process: its build is gone
+            shutil.rmtree(folder, ignore_errors=True)
+        except (OSError, ValueError):  # another user's process, or not our name
+            continue
 
 
 def _build_site(

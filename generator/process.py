@@ -152,16 +152,22 @@ class Child:
 @contextmanager
 def _affinity(cpus: set[int] | None) -> Iterator[None]:
     """This process on ``cpus`` for a moment, so that a child started meanwhile inherits
-    them (a child runs nothing before it has them, unlike with a ``preexec_fn``)."""
-    if not cpus:
-        yield
-        return
-    before = os.sched_getaffinity(0)
-    os.sched_setaffinity(0, cpus)
+    them (a child runs nothing before it has them, unlike with a ``preexec_fn``). Only an
+    optimisation: where the CPUs cannot be set (a sandbox, a CPU gone meanwhile), the child
+    runs where this process may."""
+    before = None
+    if cpus:
+        try:
+            before = os.sched_getaffinity(0)
+            os.sched_setaffinity(0, cpus)
+        except OSError:
+            before = None  # nothing was changed
     try:
         yield
     finally:
-        os.sched_setaffinity(0, before)
+        if before is not None:
+            with contextlib.suppress(OSError):
+                os.sched_setaffinity(0, before)
 
 
 def all_cpus_but_one() -> set[int] | None:

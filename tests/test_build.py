@@ -236,11 +236,26 @@ def test_search_pages_go_to_memory_when_it_has_room(tmp_path):
     memory, disk = tmp_path / "shm", tmp_path / "disk"
     memory.mkdir()
     disk.mkdir()
-    folder = scratch_folder(30_000, disk, memory)
-    assert folder.parent == memory and folder.name.startswith("papers-search-")
+    folder = scratch_folder(10, disk, memory)
+    assert folder.parent == memory and folder.name.startswith(f"papers-search-{os.getpid()}-")
     # No room (more papers than any file system holds), or no such folder: on the disk.
     assert scratch_folder(10**15, disk, memory).parent == disk
     assert scratch_folder(10, disk, tmp_path / "missing").parent == disk
+
+
+def test_scratch_folders_of_killed_builds_are_swept(tmp_path):
+    """A build killed outright leaves its search pages in memory: the next one deletes
+    them, and only them (not those of a build still running, nor other folders)."""
+    gone = subprocess.Popen(["true"])
+    gone.wait()  # a process that ran and is no more
+    memory = tmp_path / "shm"
+    left = memory / f"papers-search-{gone.pid}-abc"
+    running = memory / f"papers-search-{os.getpid()}-def"
+    other = memory / "papers-search-notapid-x"
+    for folder in (left, running, other):
+        (folder / "papers").mkdir(parents=True)
+    scratch_folder(10, tmp_path, memory)
+    assert not left.exists() and running.exists() and other.exists()
 
 
 def test_version_is_looked_up_only_when_asked_for():

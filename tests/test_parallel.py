@@ -130,6 +130,10 @@ def test_a_child_started_on_some_cpus_runs_on_them(tmp_path):
     start_child("probe", [sys.executable, "-c", script], dict(os.environ), chosen).finish(timings)
     assert out.read_text() == repr(sorted(chosen))
     assert os.sched_getaffinity(0) == own and [t.step for t in timings] == ["probe"]
+    # CPUs that cannot be had (gone, or refused): the child starts anyway, on this
+    # process's own.
+    start_child("probe", [sys.executable, "-c", script], dict(os.environ), {4096}).finish(timings)
+    assert out.read_text() == repr(sorted(own)) and os.sched_getaffinity(0) == own
 
 
 def test_a_child_beside_another_is_timed_to_its_own_end():

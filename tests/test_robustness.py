@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from generator.build import run_build
+from generator.build import MEMORY_FS, run_build
 from generator.errors import BuildError, InputError
 from generator.writer import Writer, check_output_path
 
@@ -75,7 +75,12 @@ def test_cli_exit_code_and_one_line(tmp_path):
     assert not (tmp_path / "site").exists() and not (tmp_path / "docs").exists()
 
 
-@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
+def _default_signals() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.signal(signal.SIGHUP, signal.SIG_DFL)
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT, signal.SIGHUP])
 def test_interrupted_build_leaves_the_old_site(tmp_path, signum):
     project = tmp_path / "project"
     shutil.copytree(ROOT / "content", project / "content")
@@ -87,11 +92,12 @@ def test_interrupted_build_leaves_the_old_site(tmp_path, signum):
     (project / "content" / "2025-06-07.yaml").write_text(
         "date: 2025-06-07\npapers:\n  - title: New\n    abstract: New paper.\n"
     )
-    # A shell's background job (`make test &`) starts with SIGINT ignored, which the build
-    # would inherit: give it the default, as a terminal's Ctrl-C finds it.
+    # A shell's background job (`make test &`) starts with SIGINT ignored, and `nohup` with
+    # SIGHUP ignored, which the build would inherit: give it the defaults, as a terminal's
+    # Ctrl-C or hang-up finds them.
     process = subprocess.Popen(
         command, cwd=project, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+        preexec_fn=_default_signals,
     )  # fmt: skip
     deadline = time.monotonic() + 60
     while not list(project.glob(".build-*/docs/index.md")):  # generated; MkDocs now runs
@@ -104,6 +110,7 @@ def test_interrupted_build_leaves_the_old_site(tmp_path, signum):
     assert b"interrupted; the previous output is unchanged" in stderr
     assert (tree_bytes(project / "docs"), tree_bytes(project / "site")) == before
     assert not list(project.glob(".build-*")) and not list(project.glob(".*.old-*"))
+    assert not list(MEMORY_FS.glob(f"papers-search-{process.pid}-*"))  # the search pages
 
 
 def test_unwritable_output_is_one_line_not_a_traceback(tmp_path):
