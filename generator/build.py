@@ -316,8 +316,9 @@ def run_build(content: Path, docs_dir: Path, config: Path, site_dir: Path | None
                     queue.close()
                     if other is not None:
                         other.stop()
-                corpus.summary.pages_written = count_paper_pages([*ours, *theirs])
-                corpus.summary.feeds = count_feeds([*ours, *theirs])
+                written = [*ours, *theirs]
+                corpus.summary.pages_written = count_paper_pages(written)
+                corpus.summary.feeds = count_feeds(written)
             else:
                 with timed("render", timings):
                     writer = render_site(corpus, settings)
