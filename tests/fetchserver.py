@@ -8,6 +8,9 @@ port and stops when the ``with`` block ends.
 
 from __future__ import annotations
 
+import datetime as dt
+import gzip
+import json
 import threading
 import time
 import urllib.parse
@@ -26,6 +29,8 @@ class Reply:
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0
     """Seconds to wait before answering, to run past a client's timeout."""
+    cut: bool = False
+    """Send the headers and half the body, then close: an answer cut off on the way."""
 
     @classmethod
     def fixture(cls, name: str, **kwargs: object) -> Reply:
@@ -80,9 +85,9 @@ class FixtureServer:
             script = self.scripts.get(path)
             if script is None:
                 return Reply(404, f"no fixture for {path}")
-            if callable(script):
-                return script(query)
-            return script.pop(0) if len(script) > 1 else script[0]
+            if not callable(script):
+                return script.pop(0) if len(script) > 1 else script[0]
+        return script(query)  # unlocked: a function may wait (HubArchive.hold)
 
     def _handler_class(self) -> type[BaseHTTPRequestHandler]:
         server = self
@@ -103,7 +108,9 @@ class FixtureServer:
                         self.send_header(name, value)
                     self.send_header("Content-Length", str(len(body)))
                     self.end_headers()
-                    self.wfile.write(body)
+                    self.wfile.write(body[: len(body) // 2] if reply.cut else body)
+                    if reply.cut:
+                        self.close_connection = True
                 except (BrokenPipeError, ConnectionResetError):
                     pass  # the client gave up waiting, as a timeout test wants
 
@@ -111,3 +118,60 @@ class FixtureServer:
                 pass
 
         return Handler
+
+
+REAL = Path(__file__).parent / "fixtures" / "real"
+
+
+def real_items(*months: str) -> list[dict]:
+    """Real ``/api/daily_papers?month=`` answers (``fixtures/real``), raw, in API order."""
+    items: list[dict] = []
+    for month in months:
+        with gzip.open(REAL / f"daily_papers_{month}.json.gz", "rt", encoding="utf-8") as fh:
+            items.extend(json.load(fh))
+    return items
+
+
+class HubArchive:
+    """The daily papers API over a list of real items: ``date=``, ``month=`` and ``week=``
+    (ISO week, ``2023-W19``), ``limit`` and ``p`` as the Hub serves them, the items of a
+    query in the list's order. ``faults`` maps (query value, page) to replies served, one per
+    request, before the real page (a 429, a 500, a cut-off body); ``hold`` makes the page
+    given by (query value, page) wait on an event before answering."""
+
+    def __init__(self, items: list[dict]) -> None:
+        self.items = items
+        self.faults: dict[tuple[str, int], list[Reply]] = {}
+        self.hold: dict[tuple[str, int], threading.Event] = {}
+        self.reached: dict[tuple[str, int], threading.Event] = {}
+
+    @staticmethod
+    def _day(item: dict) -> str:
+        return str(item["paper"]["submittedOnDailyAt"])[:10]
+
+    def matching(self, query: dict[str, str]) -> list[dict]:
+        if "date" in query:
+            return [i for i in self.items if self._day(i) == query["date"]]
+        if "month" in query:
+            return [i for i in self.items if self._day(i)[:7] == query["month"]]
+        if "week" in query:
+            year, week = query["week"].split("-W")
+
+            def iso_week(item: dict) -> tuple[int, int]:
+                return dt.date.fromisoformat(self._day(item)).isocalendar()[:2]
+
+            return [i for i in self.items if iso_week(i) == (int(year), int(week))]
+        return self.items
+
+    def __call__(self, query: dict[str, str]) -> Reply:
+        key_value = query.get("date") or query.get("month") or query.get("week") or ""
+        page, limit = int(query.get("p", "0")), int(query.get("limit", "50"))
+        where = (key_value, page)
+        if where in self.reached:
+            self.reached[where].set()
+        if self.faults.get(where):
+            return self.faults[where].pop(0)
+        if where in self.hold:
+            self.hold[where].wait(30)
+        found = self.matching(query)[page * limit : (page + 1) * limit]
+        return Reply(body=json.dumps(found))

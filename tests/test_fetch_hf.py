@@ -55,7 +55,8 @@ def test_fetch_stores_the_day_as_the_reader_reads_it(capsys, server, tmp_path):
     path = tmp_path / "hf" / f"{DAY}.json"
     items = stored(tmp_path)
     assert [i["paper"]["id"] for i in items] == sorted(i["paper"]["id"] for i in RECORDED)
-    assert sorted(items, key=hf.paper_id) == sorted(RECORDED, key=hf.paper_id)  # items as-is
+    slim = sorted((hf.slim_item(i) for i in RECORDED), key=hf.paper_id)
+    assert sorted(items, key=hf.paper_id) == slim  # the API's items, cut to what is read
     assert path.read_text(encoding="utf-8") == hf.dump_items(RECORDED)
     result = read_hf_json(path, "content/hf/2026-06-12.json")
     assert result.warnings == []
@@ -270,9 +271,7 @@ def test_a_bad_date_is_a_usage_error(capsys, tmp_path):
     assert "expected YYYY-MM-DD" in capsys.readouterr().err
 
 
-def test_an_empty_past_day_is_recorded_and_shown_as_a_day_without_papers(
-    capsys, server, tmp_path
-):
+def test_an_empty_past_day_is_recorded_and_shown_as_a_day_without_papers(capsys, server, tmp_path):
     from generator.generate import read_corpus, render_site
     from generator.settings import Settings
 

@@ -13,8 +13,8 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from generator.fetch import arxiv, hf
-from generator.fetch.transport import RetryPolicy
+from generator.fetch import arxiv, backfill, hf
+from generator.fetch.transport import FetchError, RetryPolicy
 
 
 def _day(value: str) -> date:
@@ -73,9 +73,35 @@ def _policy(args: argparse.Namespace) -> RetryPolicy:
     return RetryPolicy(tries=args.tries, timeout=args.timeout, backoff=args.backoff)
 
 
+def _month_or_day(parse: Callable[[str], date]) -> Callable[[str], date]:
+    def parse_option(value: str) -> date:
+        try:
+            return parse(value)
+        except ValueError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+
+    parse_option.__name__ = "date"
+    return parse_option
+
+
 def run_fetch_hf(args: argparse.Namespace) -> int:
-    day = args.date or today_utc()
-    print(hf.fetch_hf(args.content, day, hf.api_url(args.api_url), _policy(args)))
+    today = today_utc()
+    client = hf.Client(hf.api_url(args.api_url), _policy(args), pace=args.pace)
+    chosen = [name for name in ("date", "since", "recent") if getattr(args, name) is not None]
+    if len(chosen) > 1:
+        raise FetchError(f"--{chosen[0]} and --{chosen[1]} do not go together")
+    if args.until is not None and args.since is None:
+        raise FetchError("--until goes with --since")
+    if args.since is not None:
+        until = args.until or today
+        if until < args.since:
+            raise FetchError(f"--until {until} is before --since {args.since}")
+        print(backfill.backfill(args.content, args.since, until, client, today))
+    elif args.recent is not None:
+        print(backfill.refresh_recent(args.content, args.recent, client, today))
+    else:
+        day = args.date or today
+        print(hf.fetch_hf(args.content, day, client.api, client.policy, today, client))
     return 0
 
 
@@ -90,8 +116,32 @@ def add_fetch_commands(commands: argparse._SubParsersAction) -> None:
     """Register ``papers fetch hf`` and ``papers fetch arxiv`` on the ``papers`` command."""
     fetch = commands.add_parser("fetch", help="fetch a day of papers into content/")
     sources = fetch.add_subparsers(dest="source", required=True, metavar="{hf,arxiv}")
-    hf_parser = sources.add_parser("hf", help="Hugging Face Daily Papers of one day")
+    hf_parser = sources.add_parser(
+        "hf", help="Hugging Face Daily Papers: one day, a range of months, or the last N days"
+    )
     _add_common(hf_parser, hf.DEFAULT_API_URL, hf.API_URL_ENV)
+    hf_parser.add_argument(
+        "--since",
+        type=_month_or_day(backfill.parse_since),
+        help="backfill: every day from YYYY-MM[-DD], asked month by month",
+    )
+    hf_parser.add_argument(
+        "--until",
+        type=_month_or_day(backfill.parse_until),
+        help="with --since: the last day, YYYY-MM[-DD] (default: today in UTC)",
+    )
+    hf_parser.add_argument(
+        "--recent",
+        type=_positive(int, 366),
+        metavar="N",
+        help="refresh the last N days, today included, so counts settle",
+    )
+    hf_parser.add_argument(
+        "--pace",
+        type=float,
+        default=hf.DEFAULT_PACE,
+        help=f"least seconds between two requests (default {hf.DEFAULT_PACE:g})",
+    )
     hf_parser.set_defaults(run=run_fetch_hf)
     arxiv_parser = sources.add_parser("arxiv", help="the newest results of an arXiv query")
     arxiv_parser.add_argument(

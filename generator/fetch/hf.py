@@ -1,23 +1,30 @@
-"""``papers fetch hf``: one day of Hugging Face Daily Papers into ``content/hf/``.
+"""``papers fetch hf``: Hugging Face Daily Papers into ``content/hf/``.
 
-The API is ``GET {api}/api/daily_papers?date=YYYY-MM-DD&limit=100&p=N``. ``p`` is the
-page number, counted from 0 (``p=0`` is the first page, as the Hub API documents), and
-``limit`` is at most 100. Pages are asked for until one comes back shorter than
-``limit``, or one adds no paper not seen on an earlier page (a server that ignores ``p``
-would otherwise be asked forever).
+The API is ``GET {api}/api/daily_papers?date=YYYY-MM-DD&limit=100&p=N`` (or ``month=YYYY-MM``
+or ``week=YYYY-Www`` instead of ``date``). ``p`` is the page number, counted from 0 (``p=0``
+is the first page, as the Hub API documents), and ``limit`` is at most 100. Pages are asked
+for until one comes back shorter than ``limit``, or one adds no paper not seen on an
+earlier page (a server that ignores ``p`` would otherwise be asked forever).
 
-The day is stored as ``content/hf/YYYY-MM-DD.json``: the API's items unchanged, merged
-by ``paper.id`` with what is already stored (see ``generator.fetch.store``), sorted by
-``paper.id`` and written with stable formatting so a re-fetch gives a small diff.
-``generator.readers.hf_json`` reads it back.
+A day is stored as ``content/hf/YYYY-MM-DD.json``: the API's items in the API's own shape,
+cut to the fields the site reads (:func:`slim_item`), merged by ``paper.id`` with what is
+already stored (see ``generator.fetch.store``), sorted by ``paper.id`` and written with
+stable formatting (:func:`dump_items`) so a re-fetch gives a small diff.
+``generator.readers.hf_json`` reads it back, as it reads a raw answer saved whole.
+
+``HF_TOKEN``, when set, is sent as ``Authorization: Bearer …`` (the Hub's higher rate
+limits). It is never printed: messages name URLs, never headers, and :meth:`Client.redact`
+takes it out of any text quoted from an answer.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import time
 import urllib.parse
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -27,10 +34,15 @@ from generator.fetch.transport import FetchError, RetryPolicy, get
 
 DEFAULT_API_URL = "https://huggingface.co"
 API_URL_ENV = "PAPERS_HF_API_URL"
+#: A Hugging Face access token for the higher rate limits; optional.
+TOKEN_ENV = "HF_TOKEN"
+#: Least seconds between two requests: 300 in the Hub's five-minute window, well within
+#: its limit for anonymous clients.
+DEFAULT_PACE = 1.0
 #: The most the API returns per page.
 PAGE_SIZE = 100
-#: A guard against an API that keeps answering full pages; no real day has 5000 papers.
-MAX_PAGES = 50
+#: A guard against an API that keeps answering full pages; no real month has 10,000 papers.
+MAX_PAGES = 100
 
 
 def api_url(option: str | None) -> str:
@@ -38,9 +50,10 @@ def api_url(option: str | None) -> str:
     return (option or os.environ.get(API_URL_ENV) or DEFAULT_API_URL).rstrip("/")
 
 
-def page_url(api: str, day: date, page: int) -> str:
-    query = urllib.parse.urlencode({"date": day.isoformat(), "limit": PAGE_SIZE, "p": page})
-    return f"{api}/api/daily_papers?{query}"
+def page_url(api: str, query: Mapping[str, str], page: int) -> str:
+    """``query`` is one of ``{"date": …}``, ``{"month": …}``, ``{"week": …}``."""
+    query_string = urllib.parse.urlencode({**query, "limit": PAGE_SIZE, "p": page})
+    return f"{api}/api/daily_papers?{query_string}"
 
 
 def paper_id(item: dict[str, Any]) -> str:
@@ -58,23 +71,67 @@ def _check_items(data: Any, url: str) -> list[dict[str, Any]]:
     return data
 
 
-def fetch_day(api: str, day: date, policy: RetryPolicy) -> list[dict[str, Any]]:
-    """Every item the API lists for ``day``, all pages, first-seen order, no duplicates."""
-    items: dict[str, dict[str, Any]] = {}
-    for page in range(MAX_PAGES):
-        url = page_url(api, day, page)
-        answer = get(url, policy, accept="application/json")
+def auth_headers(environ: Mapping[str, str] = os.environ) -> dict[str, str]:
+    """``Authorization: Bearer $HF_TOKEN`` when the token is set, else nothing."""
+    token = environ.get(TOKEN_ENV, "").strip()
+    return {"Authorization": f"Bearer {token}"} if token else {}
+
+
+@dataclass
+class Client:
+    """Asks the daily papers API: pages followed, requests paced and counted, the token
+    sent and kept out of every message."""
+
+    api: str
+    policy: RetryPolicy
+    pace: float = 0.0
+    """Least seconds from the start of one request to the start of the next."""
+    headers: dict[str, str] = field(default_factory=auth_headers)
+    requests: int = 0
+    sleep: Callable[[float], None] = time.sleep
+    _last: float | None = None
+
+    def redact(self, text: str) -> str:
+        token = self.headers.get("Authorization", "").removeprefix("Bearer ")
+        return text.replace(token, "[HF_TOKEN]") if token else text
+
+    def _get_json(self, url: str) -> Any:
+        if self._last is not None and self.pace > 0:
+            wait = self._last + self.pace - time.monotonic()
+            if wait > 0:
+                self.sleep(wait)
+        self._last = time.monotonic()
+        self.requests += 1
         try:
-            data = json.loads(answer.body)
-        except (json.JSONDecodeError, UnicodeDecodeError):
-            raise FetchError(f"{url}: the answer is not JSON: {answer.text()[:80]!r}") from None
-        page_items = _check_items(data, url)
-        new = [item for item in page_items if paper_id(item) not in items]
-        for item in page_items:
-            items[paper_id(item)] = item
-        if len(page_items) < PAGE_SIZE or not new:
-            break
-    return list(items.values())
+            answer = get(
+                url, self.policy, accept="application/json", headers=self.headers, sleep=self.sleep
+            )
+            try:
+                return json.loads(answer.body)
+            except (json.JSONDecodeError, UnicodeDecodeError):
+                quoted = answer.text()[:80]
+                raise FetchError(f"{url}: the answer is not JSON: {quoted!r}") from None
+        except FetchError as exc:
+            raise FetchError(self.redact(str(exc))) from None
+
+    def items(self, query: Mapping[str, str]) -> list[dict[str, Any]]:
+        """Every item listed for ``query``, all pages, first-seen order, no duplicates."""
+        items: dict[str, dict[str, Any]] = {}
+        for page in range(MAX_PAGES):
+            url = page_url(self.api, query, page)
+            page_items = _check_items(self._get_json(url), url)
+            new = [item for item in page_items if paper_id(item) not in items]
+            for item in page_items:
+                items[paper_id(item)] = item
+            if len(page_items) < PAGE_SIZE or not new:
+                return list(items.values())
+        last = page_url(self.api, query, MAX_PAGES - 1)
+        raise FetchError(f"{last}: still full after {MAX_PAGES} pages; not a daily papers list")
+
+
+def fetch_day(api: str, day: date, policy: RetryPolicy) -> list[dict[str, Any]]:
+    """Every item the API lists for ``day``."""
+    return Client(api, policy).items({"date": day.isoformat()})
 
 
 def day_path(content: Path, day: date) -> Path:
@@ -93,10 +150,84 @@ def _read_stored(path: Path) -> list[dict[str, Any]]:
     return _check_items(data, str(path))
 
 
+#: The fields the site reads (``generator.readers.hf_json``), item level and paper level.
+#: The top-level ``title``, ``summary`` and ``publishedAt`` repeat the paper's own and are
+#: kept only where the paper lacks them.
+ITEM_FIELDS = ("numComments", "organization", "paper")
+PAPER_FIELDS = (
+    "ai_keywords", "ai_summary", "authors", "githubRepo", "githubStars", "id",
+    "organization", "projectPage", "publishedAt", "submittedOnDailyAt", "summary", "title",
+    "upvotes",
+)  # fmt: skip
+FALLBACK_FIELDS = {"title": "title", "summary": "summary", "publishedAt": "submittedOnDailyAt"}
+ORGANIZATION_FIELDS = ("fullname", "name")
+
+
+def _slim_author(author: Any) -> Any:
+    if not isinstance(author, dict):
+        return author
+    slim = {"name": author["name"]} if "name" in author else {}
+    if author.get("hidden"):
+        slim["hidden"] = True
+    return slim
+
+
+def _slim_organization(org: Any) -> Any:
+    if not isinstance(org, dict):
+        return org
+    return {key: org[key] for key in ORGANIZATION_FIELDS if key in org}
+
+
+def slim_item(item: dict[str, Any]) -> dict[str, Any]:
+    """``item`` with only what the site reads, in the API's shape. Idempotent, and the
+    reader gives the same paper for the slim item as for the whole one (tested)."""
+    paper = item["paper"]
+    slim_paper = {key: paper[key] for key in PAPER_FIELDS if key in paper}
+    if isinstance(paper.get("authors"), list):
+        slim_paper["authors"] = [_slim_author(a) for a in paper["authors"]]
+    if "organization" in slim_paper:
+        slim_paper["organization"] = _slim_organization(slim_paper["organization"])
+    slim: dict[str, Any] = {key: item[key] for key in ITEM_FIELDS if key in item}
+    slim["paper"] = slim_paper
+    if "organization" in slim:
+        slim["organization"] = _slim_organization(slim["organization"])
+    for key, paper_key in FALLBACK_FIELDS.items():
+        if key in item and not paper.get(paper_key):
+            slim[key] = item[key]
+    return slim
+
+
+def _compact(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+def _dump_object(value: dict[str, Any], indent: str) -> list[str]:
+    """One key a line; nested objects opened the same way, lists and scalars on the line."""
+    lines = []
+    for n, key in enumerate(sorted(value)):
+        comma = "," if n < len(value) - 1 else ""
+        inner = value[key]
+        if isinstance(inner, dict) and inner:
+            lines.append(f"{indent}{_compact(key)}: {{")
+            lines.extend(_dump_object(inner, indent + " "))
+            lines.append(f"{indent}}}{comma}")
+        else:
+            lines.append(f"{indent}{_compact(key)}: {_compact(inner)}{comma}")
+    return lines
+
+
 def dump_items(items: list[dict[str, Any]]) -> str:
-    """The stored form: sorted by ``paper.id``, one key order, trailing newline."""
-    ordered = sorted(items, key=paper_id)
-    return json.dumps(ordered, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+    """The stored form: slim items sorted by ``paper.id``, keys sorted, one field a line
+    (an author list or keyword list on one line), so a refresh that changes a count
+    changes one line. Valid JSON, with a trailing newline."""
+    ordered = sorted((slim_item(item) for item in items), key=paper_id)
+    lines = ["["]
+    for n, item in enumerate(ordered):
+        lines.append(" {")
+        lines.extend(_dump_object(item, "  "))
+        lines.append(" }," if n < len(ordered) - 1 else " }")
+    lines.append("]")
+    return "\n".join(lines) + "\n"
 
 
 @dataclass(frozen=True)
@@ -130,7 +261,12 @@ def store_day(content: Path, day: date, fetched: list[dict[str, Any]]) -> StoreR
 
 
 def fetch_hf(
-    content: Path, day: date, api: str, policy: RetryPolicy, today: date | None = None
+    content: Path,
+    day: date,
+    api: str,
+    policy: RetryPolicy,
+    today: date | None = None,
+    client: Client | None = None,
 ) -> str:
     """Fetch, store, record the success; returns the line to print.
 
@@ -138,7 +274,7 @@ def fetch_hf(
     papers (weekends often are): it is recorded in the fetch status, so the site says "no
     papers listed that day". An empty answer for today only means "not yet".
     """
-    fetched = fetch_day(api, day, policy)
+    fetched = (client or Client(api, policy)).items({"date": day.isoformat()})
     result = store_day(content, day, fetched)
     finished = day < (today or datetime.now(UTC).date())
     empty = result.merged is None and finished and not result.path.exists()

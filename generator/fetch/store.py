@@ -78,33 +78,49 @@ def utc_timestamp(now: datetime | None = None) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def read_status(content: Path) -> dict[str, Any]:
+    """``content/fetch-status.json``; a missing or hand-broken file reads as empty (it is
+    rewritten, not a reason to fail)."""
+    path = content / STATUS_FILE
+    if not path.is_file():
+        return {}
+    try:
+        status = json.loads(path.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        return {}
+    return status if isinstance(status, dict) else {}
+
+
+def write_status(content: Path, status: dict[str, Any]) -> None:
+    write_atomic(content / STATUS_FILE, json.dumps(status, indent=2, sort_keys=True) + "\n")
+
+
 def record_success(
-    content: Path, source: str, now: datetime | None = None, empty_day: date | None = None
+    content: Path,
+    source: str,
+    now: datetime | None = None,
+    empty_day: date | None = None,
+    empty_days: Iterable[date] = (),
 ) -> str:
     """Set ``last_success[source]`` in ``content/fetch-status.json``; returns the stamp.
 
-    ``empty_day``: a past day the source answered with no papers at all (a weekend). It is
-    added to ``empty_days``, so the site shows it as "no papers listed that day" instead of
-    leaving a gap; no day file is written for it.
+    ``empty_day`` / ``empty_days``: past days the source answered with no papers at all (a
+    weekend). They are added to ``empty_days``, so the site shows them as "no papers listed
+    that day" instead of leaving a gap; no day file is written for them.
     """
-    path = content / STATUS_FILE
-    status: dict[str, Any] = {}
-    if path.is_file():
-        try:
-            status = json.loads(path.read_text(encoding="utf-8"))
-        except json.JSONDecodeError:
-            status = {}  # a hand-broken status file is rewritten, not a reason to fail
-    if not isinstance(status, dict):
-        status = {}
+    status = read_status(content)
     last = status.get("last_success")
     if not isinstance(last, dict):
         last = {}
     stamp = utc_timestamp(now)
     last[source] = stamp
     status["last_success"] = last
-    if empty_day is not None:
+    new_empty = {d.isoformat() for d in empty_days} | (
+        {empty_day.isoformat()} if empty_day else set()
+    )
+    if new_empty:
         days = status.get("empty_days")
         days = {d for d in days if isinstance(d, str)} if isinstance(days, list) else set()
-        status["empty_days"] = sorted(days | {empty_day.isoformat()})
-    write_atomic(path, json.dumps(status, indent=2, sort_keys=True) + "\n")
+        status["empty_days"] = sorted(days | new_empty)
+    write_status(content, status)
     return stamp

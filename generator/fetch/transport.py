@@ -3,20 +3,24 @@
 Only the standard library is used (``urllib``): two small GET requests a day do not
 justify a new dependency. Retries cover what a busy public API does on a bad minute:
 429, 5xx, refused or reset connections and timeouts. A ``Retry-After`` header is honoured;
-other waits grow exponentially with jitter. Anything else (404, 400, a redirect loop) is
+so is the ``RateLimit`` header the Hugging Face Hub sends with a 429
+(``"api";r=0;t=SECONDS``: nothing remaining, the window resets in SECONDS); other waits
+grow exponentially with jitter. Anything else (404, 400, a redirect loop) is
 an error at once, because asking again would get the same answer.
 """
 
 from __future__ import annotations
 
+import email.message
 import email.utils
 import http.client
 import os
 import random
+import re
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import metadata
@@ -43,8 +47,9 @@ class RetryPolicy:
     """Seconds for connecting and for each read of the answer."""
     backoff: float = 2.0
     """Base wait in seconds: about ``backoff * 2**n`` before try ``n + 2``, with jitter."""
-    max_wait: float = 120.0
-    """Longest single wait; a ``Retry-After`` asking for more makes the fetch give up."""
+    max_wait: float = 300.0
+    """Longest single wait; a server asking for more makes the fetch give up. Five
+    minutes: the Hugging Face Hub counts its rate limits in windows of that length."""
 
 
 @dataclass(frozen=True)
@@ -105,6 +110,26 @@ def parse_retry_after(value: str | None, now: datetime | None = None) -> float |
     return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
 
 
+_RATELIMIT_RESET = re.compile(r"(?:^|[;,\s])(?:t|reset)=(\d+(?:\.\d+)?)")
+
+
+def parse_ratelimit(value: str | None) -> float | None:
+    """Seconds until the window resets, from a ``RateLimit`` header: the Hub's structured
+    form ``"api";r=0;t=55`` or the older draft's ``limit=500, remaining=0, reset=55``."""
+    if not value:
+        return None
+    found = _RATELIMIT_RESET.search(value)
+    return float(found.group(1)) if found else None
+
+
+def server_wait(headers: Mapping[str, str] | email.message.Message | None) -> float | None:
+    """How long the server asks us to wait: ``Retry-After``, else ``RateLimit``."""
+    if headers is None:
+        return None
+    wait = parse_retry_after(headers.get("Retry-After"))
+    return wait if wait is not None else parse_ratelimit(headers.get("RateLimit"))
+
+
 def backoff_delay(policy: RetryPolicy, failures: int, rng: Callable[[], float]) -> float:
     """Exponential backoff with "equal jitter": half the step fixed, half random, so
     clients that failed together do not all come back at the same moment."""
@@ -112,8 +137,9 @@ def backoff_delay(policy: RetryPolicy, failures: int, rng: Callable[[], float]) 
     return step / 2 + rng() * step / 2
 
 
-def _attempt(url: str, policy: RetryPolicy, accept: str) -> Answer:
-    request = urllib.request.Request(url, headers={"User-Agent": user_agent(), "Accept": accept})
+def _attempt(url: str, policy: RetryPolicy, accept: str, headers: Mapping[str, str]) -> Answer:
+    sent = {"User-Agent": user_agent(), "Accept": accept, **headers}
+    request = urllib.request.Request(url, headers=sent)
     try:
         with urllib.request.urlopen(request, timeout=policy.timeout) as response:
             body = response.read()
@@ -121,8 +147,7 @@ def _attempt(url: str, policy: RetryPolicy, accept: str) -> Answer:
     except urllib.error.HTTPError as exc:
         with exc:
             if exc.code in RETRY_STATUSES:
-                wait = parse_retry_after(exc.headers.get("Retry-After"))
-                raise _Retry(f"HTTP {exc.code}", wait) from None
+                raise _Retry(f"HTTP {exc.code}", server_wait(exc.headers)) from None
             raise FetchError(f"{url}: HTTP {exc.code} {exc.reason}") from None
     except TimeoutError:
         raise _Retry(f"no answer within {policy.timeout:g}s") from None
@@ -141,14 +166,18 @@ def get(
     policy: RetryPolicy,
     *,
     accept: str = "*/*",
+    headers: Mapping[str, str] | None = None,
     sleep: Callable[[float], None] = time.sleep,
     rng: Callable[[], float] = random.random,
 ) -> Answer:
-    """GET ``url``; retry per ``policy``; raise ``FetchError`` with one line on giving up."""
+    """GET ``url``; retry per ``policy``; raise ``FetchError`` with one line on giving up.
+
+    ``headers`` are sent as they are (an ``Authorization`` among them); no message of this
+    module quotes a header, only the URL, status and reason."""
     failures = 0
     while True:
         try:
-            return _attempt(url, policy, accept)
+            return _attempt(url, policy, accept, headers or {})
         except _Retry as retry:
             failures += 1
             if failures >= policy.tries:
