@@ -26,7 +26,7 @@ import yaml
 
 from generator.fetch import hf
 
-from fetchserver import FIXTURES, FixtureServer, Reply
+from fetchserver import FIXTURES, FixtureServer, HubArchive, Reply, real_items
 
 ROOT = Path(__file__).resolve().parent.parent
 GITHUB = ROOT / ".github"
@@ -107,6 +107,7 @@ def test_deploy_workflow_triggers_permissions_and_cache():
     assert set(flow["on"]) == {"schedule", "workflow_dispatch", "push"}
     assert flow["on"]["push"] == {"branches": ["main"]}
     assert flow["on"]["workflow_dispatch"]["inputs"]["date"]["required"] is False
+    assert flow["on"]["workflow_dispatch"]["inputs"]["since"]["required"] is False
     assert flow["permissions"] == {}
     assert flow["concurrency"]["cancel-in-progress"] is False
     jobs = flow["jobs"]
@@ -204,6 +205,7 @@ class Replay:
             "github.token": "replay-token",
             "github.server_url": "https://github.com",
             "github.repository": "someone/papers",
+            "secrets.HF_TOKEN": "",
             **{f"inputs.{k}": v for k, v in inputs.items()},
         }
         self.env = {
@@ -212,7 +214,10 @@ class Replay:
             "GITHUB_EVENT_NAME": event,
             "GITHUB_REF": f"refs/heads/{self.branch}",
             "PAPERS_HF_API_URL": server.url,
+            "PAPERS_HF_PACE": "0",
         }
+        #: Functions run just before the step of that name (a concurrent push, say).
+        self.before: dict[str, object] = {}
         self.workspaces: dict[str, Path] = {}
         self.uploaded: list[Path] = []
 
@@ -235,6 +240,8 @@ class Replay:
             if "uses" in step:
                 self.use(step, workspace)
                 continue
+            if callable(hook := self.before.get(step["name"])):
+                hook()
             step_env = {k: self.expand(v) for k, v in (step.get("env") or {}).items()}
             Path(env["GITHUB_OUTPUT"]).write_text("")
             result = subprocess.run(
@@ -285,7 +292,7 @@ def server():
 
 def test_replay_dispatch_fetches_commits_builds_and_uploads(server, tmp_path):
     serve_day(server, DAY)
-    replay = Replay(tmp_path, server, "workflow_dispatch", {"date": DAY})
+    replay = Replay(tmp_path, server, "workflow_dispatch", {"date": DAY, "since": ""})
     replay.run(load(DEPLOY), ["fetch", "build", "deploy"])
 
     head = git("rev-parse", replay.branch, cwd=replay.remote)
@@ -317,24 +324,70 @@ def test_replay_dispatch_fetches_commits_builds_and_uploads(server, tmp_path):
     assert {item["paper"]["title"] for item in recorded} <= titles
 
 
-def test_replay_schedule_fetches_yesterday_and_today(server, tmp_path):
+def test_replay_schedule_refreshes_the_last_14_days(server, tmp_path):
     serve_day(server, DAY)
-    replay = Replay(tmp_path, server, "schedule", {"date": ""})
+    replay = Replay(tmp_path, server, "schedule", {"date": "", "since": ""})
     before = datetime.now(UTC).date()
     replay.run(load(DEPLOY), ["fetch"])
     after = datetime.now(UTC).date()  # the clock may pass midnight during the run
-    yesterday, today = (date.fromisoformat(s.query["date"]) for s in server.asked(API))
-    assert today in {before, after}
-    assert yesterday in {before - timedelta(days=1), after - timedelta(days=1)}
-    assert yesterday < today
+    asked = [date.fromisoformat(s.query["date"]) for s in server.asked(API)]
+    assert len(asked) == 14
+    assert asked[-1] in {before, after}
+    assert asked == [asked[-1] - timedelta(days=13 - n) for n in range(14)]
     head = git("rev-parse", replay.branch, cwd=replay.remote)
     changed = git("diff", "--name-only", replay.sha, head, cwd=replay.remote).splitlines()
     assert changed == ["content/fetch-status.json"]  # empty days: only the fetch time
 
 
+def test_replay_dispatch_since_backfills_in_one_commit_and_builds(server, tmp_path):
+    items = real_items("2023-07")
+    server.serve(API, HubArchive(items))
+    replay = Replay(tmp_path, server, "workflow_dispatch", {"date": "", "since": "2023-07"})
+    replay.run(load(DEPLOY), ["fetch", "build"])
+    head = git("rev-parse", replay.branch, cwd=replay.remote)
+    assert git("rev-parse", f"{head}^", cwd=replay.remote) == replay.sha  # one commit
+    assert git("log", "-1", "--format=%s", head, cwd=replay.remote) == (
+        "Backfill papers since 2023-07"
+    )
+    changed = git("diff", "--name-only", replay.sha, head, cwd=replay.remote).splitlines()
+    days = sorted({i["paper"]["submittedOnDailyAt"][:10] for i in items})
+    assert changed == ["content/fetch-status.json", *(f"content/hf/{d}.json" for d in days)]
+    [site_dir] = replay.uploaded
+    for day in days:
+        assert (site_dir / "days" / day / "index.html").is_file()
+    months = {s.query.get("month") for s in server.asked(API)}
+    assert "2023-07" in months
+    assert "2023-06" not in months
+
+
+def test_replay_push_survives_a_concurrent_push(server, tmp_path):
+    serve_day(server, DAY)
+    replay = Replay(tmp_path, server, "workflow_dispatch", {"date": DAY, "since": ""})
+
+    def maintainer_pushes() -> None:
+        clone = tmp_path / "maintainer"
+        git("clone", "--quiet", str(replay.remote), str(clone), cwd=tmp_path)
+        (clone / "content" / "tags.yaml").write_text(
+            (clone / "content" / "tags.yaml").read_text(encoding="utf-8") + "# edited\n"
+        )
+        who = ["-c", "user.name=Maintainer", "-c", "user.email=m@example.org"]
+        git(*who, "commit", "--quiet", "-am", "Edit the tag rules", cwd=clone)
+        git("push", "--quiet", "origin", "HEAD:main", cwd=clone)
+
+    replay.before["Commit and push new content"] = maintainer_pushes
+    replay.run(load(DEPLOY), ["fetch", "build"])
+    head = git("rev-parse", replay.branch, cwd=replay.remote)
+    log = git("log", "--format=%s", f"{replay.sha}..{head}", cwd=replay.remote).splitlines()
+    assert log == [f"Fetch papers for {DAY}", "Edit the tag rules"]
+    assert git("rev-parse", "HEAD", cwd=replay.workspaces["build"]) == head
+    tags = git("show", f"{head}:content/tags.yaml", cwd=replay.remote)
+    assert tags.endswith("# edited")
+    assert git("show", f"{head}:content/hf/{DAY}.json", cwd=replay.remote)
+
+
 def test_replay_a_failing_fetch_fails_the_run_and_pushes_nothing(server, tmp_path):
     server.serve(API, Reply(404, "Not Found"))
-    replay = Replay(tmp_path, server, "workflow_dispatch", {"date": DAY})
+    replay = Replay(tmp_path, server, "workflow_dispatch", {"date": DAY, "since": ""})
     with pytest.raises(StepFailed, match="Fetch Hugging Face Daily Papers") as failed:
         replay.run(load(DEPLOY), ["fetch", "build", "deploy"])
     assert "papers: error: " in str(failed.value)
@@ -357,7 +410,7 @@ def test_replay_mail_sends_the_digest_once_and_commits_the_record(server, tmp_pa
     controller = Controller(inbox, hostname="127.0.0.1", port=port)
     controller.start()
     try:
-        replay = Replay(tmp_path, server, "workflow_dispatch", {"date": DAY})
+        replay = Replay(tmp_path, server, "workflow_dispatch", {"date": DAY, "since": ""})
         secrets = {
             "HOST": "127.0.0.1", "PORT": str(port), "SECURITY": "none", "USER": "",
             "PASSWORD": "", "FROM": "digest@example.org", "TO": "reader@example.org",
@@ -383,7 +436,7 @@ def test_replay_mail_sends_the_digest_once_and_commits_the_record(server, tmp_pa
 
 def test_replay_mail_without_secrets_sends_and_commits_nothing(server, tmp_path):
     serve_day(server, DAY)
-    replay = Replay(tmp_path, server, "workflow_dispatch", {"date": DAY})
+    replay = Replay(tmp_path, server, "workflow_dispatch", {"date": DAY, "since": ""})
     replay.context.update({f"secrets.PAPERS_SMTP_{k}": "" for k in SMTP_SECRETS})
     replay.run(load(DEPLOY), ["fetch"])
     fetched = git("rev-parse", replay.branch, cwd=replay.remote)

@@ -9,6 +9,7 @@ exits 1, and ``content/`` is unchanged.
 from __future__ import annotations
 
 import argparse
+import os
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -139,8 +140,8 @@ def add_fetch_commands(commands: argparse._SubParsersAction) -> None:
     hf_parser.add_argument(
         "--pace",
         type=float,
-        default=hf.DEFAULT_PACE,
-        help=f"least seconds between two requests (default {hf.DEFAULT_PACE:g})",
+        default=float(os.environ.get(hf.PACE_ENV) or hf.DEFAULT_PACE),
+        help=f"least seconds between two requests (default ${hf.PACE_ENV} or {hf.DEFAULT_PACE:g})",
     )
     hf_parser.set_defaults(run=run_fetch_hf)
     arxiv_parser = sources.add_parser("arxiv", help="the newest results of an arXiv query")

@@ -39,6 +39,7 @@ TOKEN_ENV = "HF_TOKEN"
 #: Least seconds between two requests: 300 in the Hub's five-minute window, well within
 #: its limit for anonymous clients.
 DEFAULT_PACE = 1.0
+PACE_ENV = "PAPERS_HF_PACE"
 #: The most the API returns per page.
 PAGE_SIZE = 100
 #: A guard against an API that keeps answering full pages; no real month has 10,000 papers.
