@@ -45,6 +45,17 @@ _URL_START = re.compile(r"(?i)https?://[^\s/?#]+")
 # Whitespace (``\s`` is ``str.isspace`` for text patterns), quotes, brackets, controls.
 _URL_UNSAFE = re.compile("[\\s<>\"'`\\\\\x00-\x1f]")
 _CODE_HOSTS = ("github.com", "gitlab.com", "www.github.com", "www.gitlab.com")
+# LaTeX quotes: ``quoted'' (closed by '' or, often in abstracts, by "), ''quoted'', and
+# `quoted'. A pair becomes curly quotes; an opener left unpaired still becomes one.
+_LATEX_DOUBLE = re.compile(r"(``|(?<![\w'])'')(?=\S)(.{1,300}?)(?<=\S)(?:''|\")", re.DOTALL)
+_LATEX_SINGLE = re.compile(r"(?<![\w`])`(?=[^\s`'])([^`'\n]{1,80}?)(?<=\S)'(?!\w)")
+
+
+def curly_quotes(text: str) -> str:
+    """LaTeX's quote marks as the quotes they print: ``a'' → “a”, `a' → ‘a’."""
+    text = _LATEX_DOUBLE.sub(r"“\2”", text)
+    text = _LATEX_SINGLE.sub(r"‘\1’", text)
+    return text.replace("``", "“")
 
 
 def strip_invalid_chars(text: str) -> str:
@@ -69,7 +80,8 @@ def _accent(match: re.Match[str]) -> str:
 
 
 def clean_text(text: str) -> str:
-    """Clean one title or abstract: LaTeX residue, doubled URLs, invalid characters, spacing."""
+    """Clean one title or abstract: LaTeX residue and quotes, doubled URLs, invalid
+    characters, spacing."""
     if (  # most text is clean already: printable (no invalid character, no whitespace
         # but the space) and without braces, backslashes, doubled or surrounding spaces
         text.isprintable()
@@ -79,6 +91,8 @@ def clean_text(text: str) -> str:
         and "  " not in text
         and text[:1] != " "
         and text[-1:] != " "
+        and "`" not in text
+        and "''" not in text
     ):
         return text
     text = strip_invalid_chars(text)
@@ -89,6 +103,8 @@ def clean_text(text: str) -> str:
     if "\\" in text:
         text = _LATIN_MACRO.sub(lambda m: _LATIN_MACROS[m.group(1)], text)
         text = _ACCENT.sub(_accent, text)
+    if "`" in text or "''" in text:
+        text = curly_quotes(text)
     return collapse_whitespace(text)
 
 

@@ -1,6 +1,8 @@
 import re
 import sys
 
+import pytest
+
 from generator.clean import (
     clean_text,
     collapse_whitespace,
@@ -93,3 +95,48 @@ def test_ascii_titles_normalise_as_any_other():
     # The same text made non-ASCII by a combining accent, which normalising drops.
     assert normalise_title(ascii) == normalise_title(ascii + "\u0301")
     assert normalise_title("A_b-C9 é") == "a_b c9 e"
+
+
+@pytest.mark.parametrize(
+    ("raw", "clean"),
+    [
+        # Real abstracts of Hugging Face Daily Papers.
+        ("models ``lack the ability'' to", "models “lack the ability” to"),
+        (
+            'While ``instruction-tuned" generative models',
+            "While “instruction-tuned” generative models",
+        ),
+        (
+            "GETMusic (`GET' stands for GEnerate music)",
+            "GETMusic (‘GET’ stands for GEnerate music)",
+        ),
+        ("the `where' and `how' questions", "the ‘where’ and ‘how’ questions"),
+        ("``X'' and ``L'' denote", "“X” and “L” denote"),
+        ("better ''stroke tokens'' on graphics", "better “stroke tokens” on graphics"),
+        ("a ``ripple\neffect'' in", "a “ripple effect” in"),
+        # Left alone: apostrophes, straight quotes, primes.
+        ("the model's 'own' view", "the model's 'own' view"),
+        ("f''(x) = 0", "f''(x) = 0"),
+    ],
+)
+def test_latex_quotes_become_curly_quotes(raw, clean):
+    assert clean_text(raw) == clean
+
+
+def test_latex_quotes_reach_pages_and_feeds(tmp_path):
+    from generator.generate import read_corpus, render_site
+    from generator.settings import Settings
+
+    (tmp_path / "day.yaml").write_text(
+        "date: 2026-06-12\npapers:\n  - title: Do models ``know'' facts?\n"
+        "    abstract: They ``lack the ability'' to say.\n",
+        encoding="utf-8",
+    )
+    files = {
+        str(k): v.decode() for k, v in render_site(read_corpus(tmp_path), Settings()).files.items()
+    }
+    for name in ("days/2026-06-12.md", "atom.xml", "rss.xml", "feed.json"):
+        assert "“lack the ability”" in files[name], name
+        assert "``" not in files[name], name
+    [paper] = [v for k, v in files.items() if k.startswith("papers/")]
+    assert "Do models “know” facts?" in paper
