@@ -350,8 +350,12 @@ def _add_day_pages(
         index = position[day]
         previous = all_days[index - 1] if index > 0 else None
         following = all_days[index + 1] if index + 1 < len(all_days) else None
-        page = renderer.day(day, corpus.days[day], previous, following, counts, periods)
-        writer.add(f"days/{day.isoformat()}.md", page)
+        base = f"days/{day.isoformat()}/"
+        for page in paginate(corpus.days[day], renderer.settings.day_page_size, base):
+            text = renderer.day(day, page, previous, following, counts, periods)
+            # Page 1 keeps the file it always had; both are served at days/<date>/.
+            first = f"days/{day.isoformat()}.md"
+            writer.add(first if page.number == 1 else page_source(base, page.number), text)
 
 
 def _add_day_indexes(

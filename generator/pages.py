@@ -279,19 +279,20 @@ class PageRenderer:
     def day(
         self,
         day: date,
-        papers: list[Paper],
+        page: Page[Paper],
         previous: date | None,
         following: date | None,
         counts: Mapping[date, int],
         periods: set[str],
     ) -> str:
-        """A day's page; ``counts`` (papers by day, for every day with a page) feeds its
-        month calendar, ``periods`` names the week and month pages that exist."""
+        """One page of a day; ``counts`` (papers by day, for every day with a page) feeds
+        its month calendar, ``periods`` names the week and month pages that exist."""
         return self._render(
             "day.md.j2",
-            2,
+            page.depth,
             day=day,
-            papers=papers,
+            page=page,
+            numbers=_window(page.number, page.count),
             previous=previous,
             following=following,
             weeks=month_weeks(day),

@@ -40,6 +40,10 @@ class Settings:
     """How many papers the weekly and monthly pages rank (``weeks/…``, ``months/…``)."""
     tag_page_size: int = 50
     """Papers per page of a tag's listing: ``tags/<slug>/``, then ``tags/<slug>/page/2/``…"""
+    day_page_size: int = 50
+    """Papers per page of a day: ``days/<date>/``, then ``days/<date>/page/2/``…; the home
+    page shows a day's first page. Fifty full cards come to about 100 KB, so even the
+    busiest day stays within the 150 KB page budget."""
     days_per_archive: int = 366
     """Up to this many days, ``/days/`` lists every day; past it, ``/days/`` lists the years
     and each year has its own page, ``/days/<year>/``, so no archive page grows unbounded."""

@@ -16,7 +16,8 @@ steps the generator's peak so far.
 Tables give the median over the runs, with min–max when there are several.
 
 --papers N writes a synthetic corpus of N papers first (scripts/corpus.py: curated YAML
-days of 30–90 papers going back from 2025-06-06, deterministic for a given --seed).
+days of 30–90 papers going back from 2025-06-06, deterministic for a given --seed), the
+newest day being --busiest real papers (default 120) on 2025-06-07.
 """
 
 from __future__ import annotations
@@ -128,6 +129,11 @@ def site_figures(site: Path, papers: int | None) -> dict[str, Any]:
             for k, v in sorted(folders.items(), key=lambda kv: -kv[1][0])
         },
         "kinds": dict(sorted(kinds.items(), key=lambda kv: -kv[1])),
+        "pages_of_note": {
+            name: (site / name).stat().st_size
+            for name in ("index.html", "days/2025-06-07/index.html")
+            if (site / name).is_file()
+        },
     }
 
 
@@ -184,6 +190,8 @@ def print_site(fig: dict[str, Any]) -> None:
     )
     page = fig["largest_page"]
     print(f"largest page: {page['path']} ({size(page['bytes'])})")
+    for name, count in fig["pages_of_note"].items():
+        print(f"  {name}: {size(count)}")
     for name, entry in fig["folders"].items():
         share = 100 * entry["bytes"] / fig["bytes"] if fig["bytes"] else 0
         print(f"  {name:<20} {size(entry['bytes']):>11} {share:5.1f} %  {entry['files']:>8,} files")
@@ -202,11 +210,12 @@ def paper_count(runs: list[Run]) -> int | None:
 def bench(args: argparse.Namespace, work: Path) -> dict[str, Any]:
     if args.papers:
         started = time.perf_counter()
-        content = write_corpus(work, args.papers, seed=args.seed)
+        content = write_corpus(work, args.papers, seed=args.seed, busiest=args.busiest)
         days = len(list(content.glob("*.yaml"))) - 1  # less tags.yaml
+        busiest = f", and a real day of {args.busiest} papers" if args.busiest else ""
         label = (
-            f"{args.papers:,} synthetic papers, {days} days, seed {args.seed} "
-            f"(written in {time.perf_counter() - started:.1f} s)"
+            f"{args.papers - args.busiest:,} synthetic papers, {days} days, seed {args.seed}"
+            f"{busiest} (written in {time.perf_counter() - started:.1f} s)"
         )
     else:
         content, label = ROOT / "content", "shipped content/"
@@ -255,6 +264,9 @@ def main() -> None:
     )
     parser.add_argument("--papers", type=int, default=0, help="synthetic corpus of N papers")
     parser.add_argument("--seed", type=int, default=0, help="seed of the synthetic corpus")
+    parser.add_argument("--busiest", type=int, default=120, metavar="N",
+                        help="with --papers: N of them are one real day, the newest "
+                             "(default 120; the busiest real day so far had 82)")
     parser.add_argument("--runs", type=int, default=3, help="runs per command (default 3)")
     parser.add_argument("--only", choices=("generate", "build"), action="append",
                         help="measure only this command (repeatable)")

@@ -9,14 +9,20 @@ back from 2025-06-06 with 30–90 papers each (the last day takes the remainder)
 curated YAML file per day. Each paper has a unique title and arXiv id (YYMM.NNNNN of its
 day's month), 1–12 authors from a pool of generated names, 0–300 upvotes (skewed low),
 sometimes a code link and arXiv categories. The same N and seed give the same files.
+
+``busiest=B`` makes the newest day (2025-06-07) a day of B real Hugging Face papers (the
+real answers in tests/fixtures/real, with their TL;DRs, keywords and links, stored as
+``papers fetch hf`` stores a day): the heaviest day and home page a real day would make.
 """
 
 from __future__ import annotations
 
+import gzip
 import json
 import random
 import re
 import shutil
+import sys
 from datetime import date, timedelta
 from itertools import accumulate
 from pathlib import Path
@@ -86,12 +92,39 @@ def _day_sizes(papers: int, rng: random.Random) -> list[int]:
     return sizes
 
 
-def write_corpus(folder: Path, papers: int, seed: int = 0) -> Path:
-    """Write ``papers`` papers under ``folder/content`` (created) and return that folder."""
+REAL = ROOT / "tests" / "fixtures" / "real"
+
+
+def write_busiest_day(content: Path, count: int) -> None:
+    """``count`` real papers (at most the fixtures' 444) as one Hugging Face day after
+    the synthetic ones."""
+    sys.path.insert(0, str(ROOT))
+    from generator.fetch.hf import dump_items
+
+    items: list[dict] = []
+    for path in sorted(REAL.glob("*.json.gz")):
+        with gzip.open(path, "rt", encoding="utf-8") as handle:
+            items.extend(json.load(handle))
+    if count > len(items):
+        raise ValueError(f"busiest: at most {len(items)} real papers, asked for {count}")
+    day = LAST_DAY + timedelta(days=1)
+    chosen = items[:count]
+    for item in chosen:
+        item["paper"]["submittedOnDailyAt"] = f"{day.isoformat()}T00:00:00.000Z"
+    (content / "hf").mkdir()
+    (content / "hf" / f"{day.isoformat()}.json").write_text(dump_items(chosen), "utf-8")
+
+
+def write_corpus(folder: Path, papers: int, seed: int = 0, busiest: int = 0) -> Path:
+    """Write ``papers`` papers under ``folder/content`` (created) and return that folder;
+    ``busiest`` of them are one real day of that many papers, the newest."""
     rng = random.Random(seed)
     content = folder / "content"
     content.mkdir(parents=True)
     shutil.copy(ROOT / "content" / "tags.yaml", content / "tags.yaml")
+    if busiest:
+        write_busiest_day(content, busiest)
+        papers -= busiest
     seeds = seed_papers()
     heads = [t.split(":", 1)[0].split()[0] for t, _ in seeds if ":" in t]
     tails = [t.split(":", 1)[1].strip() if ":" in t else t for t, _ in seeds]

@@ -25,11 +25,22 @@ def test_shipped_site_pages(shipped_site):
     site = shipped_site / "site"
     papers = [p for p in (site / "papers").iterdir() if (p / "index.html").exists()]
     assert len(papers) == 89
-    day = page(site, "days/2025-06-06")
-    assert len(day.cssselect("article.paper-card")) == 89
+    day = page(site, "days/2025-06-06")  # 89 papers: 50 on the day's URL, 39 on page 2
+    assert len(day.cssselect("article.paper-card")) == 50
+    assert "89 papers featured on this day · page 1 of 2, papers 1–50" in day.text_content()
+    more = page(site, "days/2025-06-06/page/2")
+    assert len(more.cssselect("article.paper-card")) == 39
+    listed = {a.get("id") for d in (day, more) for a in d.cssselect("article.paper-card")}
+    assert len(listed) == 89
+    assert more.cssselect('a[rel="prev"]')[0].get("href") == "../../../../days/2025-06-06/"
     home = page(site, "")
     assert "Latest papers: Friday 6 June 2025" in home.text_content()
-    assert len(home.cssselect("article.paper-card")) == 89
+    assert len(home.cssselect("article.paper-card")) == 50
+    [link] = [a for a in home.cssselect("p.papers-day-link a") if "more" in a.text_content()]
+    assert (link.get("href"), link.text_content()) == (
+        "days/2025-06-06/page/2/",
+        "39 more papers of Friday 6 June 2025",
+    )
     tags = page(site, "tags")
     assert len(tags.cssselect("article.md-content__inner table tbody tr")) >= 20
     nav = [a.text_content().strip() for a in home.cssselect("nav.md-tabs a")]

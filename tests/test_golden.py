@@ -24,6 +24,7 @@ extra:
     feed_size: 3
     tag_page_size: 1     # small, so that tag pages paginate
     days_per_archive: 2  # small, so that the day archive splits by year
+    day_page_size: 1     # small, so that a day paginates
 """
 
 

@@ -28,6 +28,8 @@ sys.path.insert(0, str(ROOT / "scripts"))
 from corpus import write_corpus
 
 PAPERS = 400
+#: The newest day: real papers, more than the busiest real day so far (82).
+BUSIEST = 120
 SETTINGS = "    tag_page_size: 10\n    days_per_archive: 4\n"
 
 
@@ -58,7 +60,7 @@ def test_pager_shows_first_last_and_neighbours():
 @pytest.fixture(scope="module")
 def big_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     project = tmp_path_factory.mktemp("scale")
-    content = write_corpus(project, PAPERS - 1)
+    content = write_corpus(project, PAPERS - 1, busiest=BUSIEST)
     # One old day, so that the archive has a second year.
     (content / "2024-12-31.yaml").write_text(
         'date: 2024-12-31\npapers:\n  - title: "An Old Paper"\n    abstract: "Old."\n',
@@ -135,6 +137,20 @@ def test_no_page_is_larger_than_150_kb(big_site):
     sizes = {p: p.stat().st_size for p in big_site.rglob("*.html")}
     largest = max(sizes, key=sizes.get)
     assert sizes[largest] <= 150_000, largest
+
+
+def test_the_busiest_day_is_paged_on_its_own_url_and_on_home(big_site):
+    day = big_site / "days" / "2025-06-07"
+    pages = [day / "index.html", day / "page/2/index.html", day / "page/3/index.html"]
+    cards = [html.fromstring(p.read_bytes()).cssselect("article.paper-card") for p in pages]
+    assert [len(c) for c in cards] == [50, 50, 20]
+    assert len({card.get("id") for page in cards for card in page}) == BUSIEST
+    assert not (day / "page/4").exists()
+    home = html.fromstring((big_site / "index.html").read_bytes())
+    assert len(home.cssselect("article.paper-card")) == 50
+    assert day / "page/2/index.html" in links_of(big_site / "index.html", big_site)
+    for page in [*pages, big_site / "index.html"]:
+        assert page.stat().st_size <= 150_000, page
 
 
 def test_month_weeks_start_on_monday_and_pad_with_none():
