@@ -20,7 +20,6 @@ $(STAMP): $(LOCK) pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r $(LOCK)
 	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
-	$(BIN)/python -m compileall -q generator  # where PYTHONDONTWRITEBYTECODE is set
 	touch $(STAMP)
 
 # Refresh requirements.txt after editing pyproject.toml's dependencies (tests/test_lock.py

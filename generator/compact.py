@@ -9,15 +9,13 @@ break followed by white space becomes one line break, which HTML renders exactly
 run it replaces (collapsible white space). Pages with ``<pre>`` or ``<textarea>``,
 where white space is kept as written, are left untouched; the generator emits neither.
 
-With MkDocs, ``overrides/hooks.py`` compacts each page as MkDocs writes it
-(:func:`compact_text`), so the pages are written once. :func:`compact_site` is the step for
-a builder that did not: it rewrites the pages after the build, to the same bytes.
+``overrides/hooks.py`` compacts each page as MkDocs writes it (:func:`compact_text`), so the
+pages are written once. A builder without the hook writes the same pages, indented.
 """
 
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from typing import AnyStr
 
 # A line break and the white space after it (indentation, blank lines). Anchored on the
@@ -49,18 +47,3 @@ def compact_html(page: bytes) -> bytes:
 def compact_text(page: str) -> str:
     """:func:`compact_html` of a page as text: the same page, encoded, as it gives."""
     return _compact(page, _TEXT, "\n")
-
-
-def compact_site(site_dir: Path) -> None:
-    """Compact every HTML page under ``site_dir`` in place, unless the builder did it
-    already: the home page (``index.html``) tells."""
-    home = site_dir / "index.html"
-    if home.is_file():
-        page = home.read_bytes()
-        if compact_html(page) == page:
-            return
-    for path in sorted(site_dir.rglob("*.html")):
-        page = path.read_bytes()
-        compacted = compact_html(page)
-        if compacted != page:
-            path.write_bytes(compacted)

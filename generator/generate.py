@@ -9,7 +9,6 @@ import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from functools import partial
 from itertools import groupby
 from pathlib import Path, PurePosixPath
 from typing import TypeVar
@@ -23,7 +22,7 @@ from generator.opml import PATH as OPML_PATH
 from generator.opml import render_opml
 from generator.pages import Month, PageRenderer, TagInfo, month_of, week_of
 from generator.paginate import page_source, paginate
-from generator.process import MAX_TASKS, Beside, StepTiming
+from generator.process import StepTiming
 from generator.readers import input_files, read_file
 from generator.readers.base import ReadResult
 from generator.settings import Settings
@@ -150,49 +149,20 @@ def read_corpus(content: Path) -> Corpus:
     return Corpus(merged.papers, days, tags, last_fetch, summary)
 
 
-#: Below these sizes a second process costs more than it saves: reading (and tagging) files
-#: of at least ``PARALLEL_READ_BYTES`` in all, rendering at least ``PARALLEL_PAPERS`` papers.
-PARALLEL_READ_BYTES = 1 << 20
-PARALLEL_PAPERS = 500
-
-
 def _read_files(
     files: list[Path], rules: list[TagRule] | None
 ) -> tuple[list[ReadResult], dict[TagInputs, tuple[TagMatch, ...]]]:
     """``read_file`` of every file, in order, and the tags of each listing read (with
-    ``rules``), which a paper merged from one listing keeps. A large corpus is read and
-    tagged by two processes (every other file each). The first file that fails, in order,
-    raises, as when read one by one."""
-
-    def read(first: int) -> tuple[dict[int, ReadResult | Exception], list[TagsOf]]:
-        outcomes: dict[int, ReadResult | Exception] = {}
-        tagger = Tagger(rules) if rules is not None else None
-        tagged: list[TagsOf] = []
-        for index in range(first, len(files), 2):
-            try:
-                outcomes[index] = result = read_file(files[index])
-            except Exception as exc:  # an earlier file of the other half may fail first
-                outcomes[index] = exc
-                break
-            if tagger is not None:
-                tagged += ((tag_inputs(raw), tagger.tags(raw)) for raw in result.papers)
-        return outcomes, tagged
-
-    size = sum(path.stat().st_size for path in files) if len(files) > 1 else 0
-    other = Beside(lambda: read(1), parallel=size >= PARALLEL_READ_BYTES)
-    try:
-        outcomes, tagged = read(0)
-        more, more_tagged = other.result()
-    finally:
-        other.stop()
-    outcomes.update(more)
+    ``rules``), which a paper merged from one listing keeps."""
+    tagger = Tagger(rules) if rules is not None else None
     results: list[ReadResult] = []
-    for index in range(len(files)):
-        outcome = outcomes[index]  # present: a half stops only after a failure, raised first
-        if isinstance(outcome, Exception):
-            raise outcome
-        results.append(outcome)
-    return results, dict(tagged + more_tagged)
+    tagged: dict[TagInputs, tuple[TagMatch, ...]] = {}
+    for path in files:
+        result = read_file(path)
+        results.append(result)
+        if tagger is not None:
+            tagged.update((tag_inputs(raw), tagger.tags(raw)) for raw in result.papers)
+    return results, tagged
 
 
 def _home_days(days: dict[date, list[Paper]], count: int) -> list[tuple[date, list[Paper]]]:
@@ -205,52 +175,19 @@ def _home_days(days: dict[date, list[Paper]], count: int) -> list[tuple[date, li
     return shown
 
 
-#: A part of the generated files: it adds them to the writer it is given.
-Part = Callable[[Writer], None]
-
-
-def site_parts(corpus: Corpus, settings: Settings) -> list[Part]:
-    """Every generated file but the paper pages, in parts that make the same files in
-    any order and in any process: a large build shares them between two
-    (``generator/build.py``). The largest come first (the feeds, then the tags with most
-    papers), so that two processes taking the next part in turn finish together. At most
-    ``MAX_TASKS`` parts, as a ``TaskQueue`` hands them out: tags share parts beyond half
-    of that."""
-    renderer = PageRenderer(settings, [tag.rule for tag in corpus.tags])
-    years = _archive_years(corpus.days, settings)
-    periods = _period_names(corpus.papers)
-    by_size = sorted(corpus.tags, key=lambda tag: -len(tag.papers))  # stable: rule order
-    tag_groups = _chunks(by_size, MAX_TASKS // 2)
-    day_groups = _chunks(list(corpus.days), 8)
-    parts: list[Part] = [partial(render_feeds, corpus=corpus, settings=settings)]
-    parts += [partial(_add_tag_pages, renderer=renderer, tags=g, settings=settings)
-              for g in tag_groups]  # fmt: skip
-    parts += [partial(_add_day_pages, renderer=renderer, corpus=corpus, days=g, periods=periods)
-              for g in day_groups]  # fmt: skip
-    parts += [
-        partial(_add_period_pages, renderer=renderer, corpus=corpus, folder=folder,
-                top=settings.period_top)
-        for folder in _PERIODS
-    ]  # fmt: skip
-    parts.append(
-        partial(_add_indexes, renderer=renderer, corpus=corpus, settings=settings,
-                years=years, periods=periods)
-    )  # fmt: skip
-    return parts
-
-
-def _chunks(items: list[T], count: int) -> list[list[T]]:
-    """``items`` in at most ``count`` runs of nearly equal length, in order."""
-    size = -(-len(items) // count) if items else 1
-    return [items[i : i + size] for i in range(0, len(items), size)]
-
-
 def render_site(corpus: Corpus, settings: Settings) -> Writer:
-    """Every generated file (Markdown pages and feeds), by path under ``docs/``: the
-    parts of :func:`site_parts` and :func:`paper_parts`, one after another."""
+    """Every generated file (Markdown pages and feeds), by path under ``docs/``."""
+    renderer = PageRenderer(settings, [tag.rule for tag in corpus.tags])
+    periods = _period_names(corpus.papers)
     writer = Writer()
-    for part in [*site_parts(corpus, settings), *paper_parts(corpus, settings, 1)]:
-        part(writer)
+    render_feeds(writer, corpus, settings)
+    _add_tag_pages(writer, renderer, corpus.tags, settings)
+    _add_day_pages(writer, renderer, corpus, list(corpus.days), periods)
+    for folder in _PERIODS:
+        _add_period_pages(writer, renderer, corpus, folder, settings.period_top)
+    _add_indexes(writer, renderer, corpus, settings, _archive_years(corpus.days, settings), periods)
+    for paper in corpus.papers:
+        writer.add(f"papers/{paper.id}.md", renderer.paper(paper))
     corpus.summary.pages_written = count_paper_pages(writer.files)
     corpus.summary.feeds = count_feeds(writer.files)
     return writer
@@ -298,27 +235,9 @@ def _add_tag_pages(
             writer.add(page_source(page.base, page.number), renderer.tag(tag, page))
 
 
-def paper_parts(corpus: Corpus, settings: Settings, count: int) -> list[Part]:
-    """The paper pages in ``count`` parts (at most) of consecutive papers by id: made in
-    turn, parts give their search pages the order one part gives them. Pagefind numbers
-    the pages in the order it finds their files, which on tmpfs is the order they were
-    made in (``generator/build.py``'s ``scratch_folder``)."""
-    renderer = PageRenderer(settings, [tag.rule for tag in corpus.tags])
-    by_id = sorted(corpus.papers, key=lambda paper: paper.id)
-    return [
-        partial(_add_paper_pages, renderer=renderer, papers=papers)
-        for papers in _chunks(by_id, count)
-    ]
-
-
 def count_paper_pages(paths: Iterable[PurePosixPath]) -> int:
     """How many of ``paths`` are paper pages."""
     return sum(1 for path in paths if path.parts[0] == "papers")
-
-
-def _add_paper_pages(writer: Writer, renderer: PageRenderer, papers: list[Paper]) -> None:
-    for paper in papers:
-        writer.add(f"papers/{paper.id}.md", renderer.paper(paper))
 
 
 def _archive_years(days: dict[date, list[Paper]], settings: Settings) -> list[int]:

@@ -1,30 +1,27 @@
-"""Running the build's child processes (MkDocs, Pagefind), sharing the generator's own work
-with a forked copy of itself (:class:`Beside`), and timing every build step.
+"""Running the build's child processes (MkDocs, Pagefind), one beside the other, and timing
+every build step.
 
-Each step records its wall time and the peak resident memory of the process that ran it:
-the generator itself for in-process steps, the child for MkDocs and Pagefind. A child's
-peak is read from ``/proc/<pid>/status`` (``VmHWM``) while it runs: the figure ``wait4``
-gives would be at least the generator's own size at the fork, since Linux carries the
-parent's high-water mark across ``exec``.
+This is the one place where the build runs anything in parallel: Pagefind indexes the paper
+pages while MkDocs builds the site, each on its own core (``generator/build.py``, the
+``site`` step). Each step records its wall time and the peak resident memory of the process
+that ran it: the generator itself for in-process steps, the child for MkDocs and Pagefind.
+A child's peak is read from ``/proc/<pid>/status`` (``VmHWM``) while it runs: the figure
+``wait4`` gives would be at least the generator's own size at the fork, since Linux carries
+the parent's high-water mark across ``exec``.
 """
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import os
-import pickle
 import resource
-import signal
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Generic, TypeVar
 
 from generator.errors import BuildError
 
@@ -75,9 +72,7 @@ def _has_exited(pid: int) -> bool:
 class Child:
     """A running build step in its own process, started by :func:`start_child`."""
 
-    def __init__(
-        self, step: str, command: list[str], env: dict[str, str], cpus: set[int] | None = None
-    ) -> None:
+    def __init__(self, step: str, command: list[str], env: dict[str, str]) -> None:
         self.step = step
         self.started = time.perf_counter()
         self._ended: float | None = None
@@ -88,14 +83,13 @@ class Child:
             mode="w+", encoding="utf-8", errors="replace"
         )
         try:
-            with _affinity(cpus):
-                self._process = subprocess.Popen(
-                    command,
-                    env=env,
-                    stdout=self._output,
-                    stderr=subprocess.STDOUT,
-                    stdin=subprocess.DEVNULL,
-                )
+            self._process = subprocess.Popen(
+                command,
+                env=env,
+                stdout=self._output,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+            )
         except OSError as exc:
             self._output.close()
             raise BuildError(f"{step} could not start: {command[0]}: {exc.strerror}") from None
@@ -149,43 +143,9 @@ class Child:
         self._output.close()
 
 
-@contextmanager
-def _affinity(cpus: set[int] | None) -> Iterator[None]:
-    """This process on ``cpus`` for a moment, so that a child started meanwhile inherits
-    them (a child runs nothing before it has them, unlike with a ``preexec_fn``). Only an
-    optimisation: where the CPUs cannot be set (a sandbox, a CPU gone meanwhile), the child
-    runs where this process may."""
-    before = None
-    if cpus:
-        try:
-            before = os.sched_getaffinity(0)
-            os.sched_setaffinity(0, cpus)
-        except OSError:
-            before = None  # nothing was changed
-    try:
-        yield
-    finally:
-        if before is not None:
-            with contextlib.suppress(OSError):
-                os.sched_setaffinity(0, before)
-
-
-def all_cpus_but_one() -> set[int] | None:
-    """The CPUs this process may use but the first, for a child that runs beside a
-    single-threaded one (MkDocs): none (no restriction) with fewer than two, or where
-    Python cannot set CPU affinity."""
-    if not hasattr(os, "sched_getaffinity"):
-        return None
-    cpus = os.sched_getaffinity(0)
-    return cpus - {min(cpus)} if len(cpus) >= 2 else None
-
-
-def start_child(
-    step: str, command: list[str], env: dict[str, str], cpus: set[int] | None = None
-) -> Child:
-    """Start ``command`` as the build step ``step``, on ``cpus`` (and the processes it
-    starts) when given; ``finish()`` waits for it."""
-    return Child(step, command, env, cpus)
+def start_child(step: str, command: list[str], env: dict[str, str]) -> Child:
+    """Start ``command`` as the build step ``step``; ``finish()`` waits for it."""
+    return Child(step, command, env)
 
 
 def run_child(
@@ -198,120 +158,3 @@ def run_child(
     """Run ``command`` to its end (sampling the memory of the children ``beside`` it);
     ``BuildError`` on a non-zero exit."""
     start_child(step, command, env).finish(timings, others=beside)
-
-
-R = TypeVar("R")
-
-
-def can_fork() -> bool:
-    """Whether :class:`Beside` can run work in a second process here (POSIX ``fork``)."""
-    return hasattr(os, "fork")
-
-
-class Beside(Generic[R]):
-    """``work()`` run in a forked copy of this process, beside whatever this one does next,
-    for the second core: the copy starts with everything read so far, so only the result
-    travels back (pickled, through a pipe). ``result()`` waits for it and returns it, or
-    raises what ``work`` raised. With ``parallel`` false (or no ``fork``), ``work`` runs
-    here and now, which gives the same result.
-
-    The copy leaves with ``os._exit``: it never returns into the caller's code, runs no
-    exit handlers and flushes none of this process's buffers. Call ``result()`` or
-    ``stop()`` before leaving the caller (a ``try``/``finally``)."""
-
-    def __init__(self, work: Callable[[], R], parallel: bool = True) -> None:
-        self._pid = 0
-        self._value: tuple[bool, object] | None = None
-        if not parallel or not can_fork():
-            try:
-                self._value = (True, work())
-            except Exception as exc:  # raised by result(), as from the copy
-                self._value = (False, exc)
-            return
-        read_end, write_end = os.pipe()
-        # Objects from before the fork are left out of garbage collection until the copy
-        # is done: collecting would write to every one of them, which makes both processes
-        # copy their shared memory page by page.
-        gc.freeze()
-        pid = os.fork()
-        if pid == 0:  # the copy
-            code = 1
-            try:
-                os.close(read_end)
-                with os.fdopen(write_end, "wb") as out:
-                    out.write(_outcome(work))
-                code = 0
-            finally:
-                os._exit(code)
-        os.close(write_end)
-        self._pid = pid
-        self._pipe = os.fdopen(read_end, "rb")
-
-    def result(self) -> R:
-        if self._value is None:
-            try:
-                data = self._pipe.read()
-            finally:
-                self.stop()
-            try:
-                self._value = pickle.loads(data)
-            except Exception:  # killed halfway (out of memory?): nothing or half a result
-                raise BuildError("a generator process ended without its result") from None
-        ok, value = self._value
-        if not ok:
-            assert isinstance(value, BaseException)
-            raise value
-        return value  # type: ignore[return-value]
-
-    def stop(self) -> None:
-        """Stop the copy if it still runs (the caller failed or was interrupted), and reap it."""
-        if self._pid:
-            pid, self._pid = self._pid, 0
-            self._pipe.close()
-            with contextlib.suppress(ProcessLookupError):  # gone already: reaped below
-                os.kill(pid, signal.SIGKILL)
-            os.waitpid(pid, 0)
-            gc.unfreeze()
-
-
-def _outcome(work: Callable[[], object]) -> bytes:
-    """``work``'s result or exception, pickled for the process that forked this one."""
-    try:
-        return pickle.dumps((True, work()), pickle.HIGHEST_PROTOCOL)
-    except BaseException as exc:  # handed over whole, raised over there
-        try:
-            return pickle.dumps((False, exc), pickle.HIGHEST_PROTOCOL)
-        except Exception:  # an exception that does not pickle: its text still tells
-            failure = BuildError(f"{type(exc).__name__}: {exc}")
-            return pickle.dumps((False, failure), pickle.HIGHEST_PROTOCOL)
-
-
-#: The most tasks a :class:`TaskQueue` holds: their numbers are single bytes.
-MAX_TASKS = 255
-
-
-class TaskQueue:
-    """Task numbers ``0 … count - 1``, each handed out once, to whichever process asks
-    first: the processes :class:`Beside` forks after the queue is made share it. The
-    numbers sit in a pipe as single bytes, written before the fork and read one byte per
-    task (a read of one byte is never split), so at most :data:`MAX_TASKS`. Iterating
-    gives the next numbers until none are left."""
-
-    def __init__(self, count: int) -> None:
-        if not 0 <= count <= MAX_TASKS:
-            raise ValueError(f"a TaskQueue holds at most {MAX_TASKS} tasks, not {count}")
-        read_end, write_end = os.pipe()  # 255 bytes: within any pipe's buffer
-        try:
-            os.write(write_end, bytes(range(count)))
-        finally:
-            os.close(write_end)  # no writer left: an empty queue reads as the end
-        self._fd = read_end
-
-    def __iter__(self) -> Iterator[int]:
-        while self._fd >= 0 and (task := os.read(self._fd, 1)):
-            yield task[0]
-
-    def close(self) -> None:
-        if self._fd >= 0:
-            os.close(self._fd)
-            self._fd = -1

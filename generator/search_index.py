@@ -8,11 +8,11 @@ and month as Pagefind filters, its day as a sort key and as metadata (see
 
 Pagefind reads a copy of each paper page's body, the raw HTML block that the page's
 Markdown holds and that MkDocs passes through untouched (``overrides/hooks.py``), in a
-minimal HTML page at the paper's URL, in a scratch folder (``scratch_folder`` in
-``generator/build.py``: in memory when there is room). It gets the same body, title and
-URL as from the built page, so it can run beside MkDocs on the second core instead of
-after it: at 10,000 papers each takes about 20-25 s. ``tests/test_build.py`` checks the
-index against one made from the built pages.
+minimal HTML page at the paper's URL, in a scratch folder beside the new site (the
+``search pages`` step of ``generator/build.py``). It gets the same body, title and URL as
+from the built page, so it can run beside MkDocs on the second core instead of after it:
+at 10,000 papers each takes about 20-25 s. ``tests/test_build.py`` checks the index against
+one made from the built pages.
 
 Pagefind comes from PyPI (``pagefind[extended]``, the binary inside the wheel) and runs as
 ``python -m pagefind``; ``PAPERS_PAGEFIND`` names another executable instead (tests use it
@@ -26,7 +26,7 @@ import sys
 from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
 
-from generator.process import Child, all_cpus_but_one, start_child
+from generator.process import Child, start_child
 from generator.writer import Writer
 
 _PAGE = b'<!doctype html>\n<html lang="en">\n<head><meta charset="utf-8"><title></title></head>\n'
@@ -75,16 +75,7 @@ def drop_unused(bundle: Path) -> None:
 
 
 def start_index(pages: Path, bundle: Path) -> Child:
-    """Start Pagefind on ``pages``, writing the search bundle to ``bundle``, on every CPU
-    but one, which MkDocs (a single thread) has to itself.
-
-    Pagefind 1.4 runs some 500 threads (a blocking read per file) and hands memory back to
-    the system often. Spread over both cores of this project's machine, its threads wait on
-    each other's locks and the kernel interrupts the other core on each unmapping, and it
-    competes with MkDocs for the core MkDocs runs on. On one core, alone at 10,000 papers,
-    it took the same 23-24 s, with 5.1 s of system time instead of 7.2-7.8 s and a peak of
-    528 MiB instead of 710 MiB. The build at 30,000 papers took 79.4 s instead of 84.0 s
-    (MkDocs beside it 65.0 s instead of 72.5 s); at 10,000 the same 24.4 s."""
+    """Start Pagefind on ``pages``, writing the search bundle to ``bundle``."""
     command = [
         *pagefind_command(),
         "--site",
@@ -95,4 +86,4 @@ def start_index(pages: Path, bundle: Path) -> Child:
         "en",
         "--silent",
     ]
-    return start_child("pagefind", command, dict(os.environ), all_cpus_but_one())
+    return start_child("pagefind", command, dict(os.environ))

@@ -9,10 +9,10 @@ Markdown passes through unchanged. Python-Markdown still parses every tag of the
 that was two thirds of the MkDocs build. A page whose front matter says ``raw_html: true``
 skips the Markdown conversion here and keeps its HTML as written.
 
-Each HTML page is also compacted here as MkDocs writes it (``generator/compact.py``);
-without the hook, ``papers build`` compacts the built pages afterwards. Output is the same
-with or without this hook (``tests/test_build.py`` checks), so another builder that reads
-the same ``docs/`` (Zensical, say) needs nothing from it.
+Each HTML page is also compacted here as MkDocs writes it (``generator/compact.py``).
+Without this hook the pages are the same but for white space (``tests/test_build.py``
+checks), so another builder that reads the same ``docs/`` (Zensical, say) needs nothing
+from it to make a working site.
 """
 
 from __future__ import annotations

@@ -23,7 +23,6 @@ newest day being --busiest real papers (default 120) on 2025-06-07.
 from __future__ import annotations
 
 import argparse
-import compileall
 import json
 import os
 import re
@@ -220,9 +219,6 @@ def bench(args: argparse.Namespace, work: Path) -> dict[str, Any]:
     else:
         content, label = ROOT / "content", "shipped content/"
     runs = args.runs
-    # The generator's bytecode, as Python caches it on first import unless told not to
-    # (PYTHONDONTWRITEBYTECODE, as on this project's machine): else each run compiles it.
-    compileall.compile_dir(ROOT / "generator", quiet=1)
     timed = has_timings()
     print(f"corpus: {label}; {runs} run(s) each; median (min–max) where several")
     if not timed:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from generator.compact import compact_html, compact_site, compact_text
+from generator.compact import compact_html, compact_text
 
 PAGE = (
     '<!doctype html>\n<html>\n  <head>\n    <meta name="generator" content="mkdocs-1.6.1, '
@@ -25,19 +25,6 @@ def test_compact_text_gives_the_bytes_compact_html_gives():
     assert compact_text(PAGE).encode() == compact_html(PAGE.encode())
     kept = "<html>\n  <pre>\n    code\n  </pre>\n</html>\n"
     assert compact_text(kept) == kept and compact_html(kept.encode()) == kept.encode()
-
-
-def test_compact_site_rewrites_pages_unless_the_builder_did(tmp_path):
-    (tmp_path / "a").mkdir()
-    (tmp_path / "index.html").write_text(PAGE, encoding="utf-8")
-    (tmp_path / "a" / "index.html").write_text(PAGE, encoding="utf-8")
-    compact_site(tmp_path)
-    for path in (tmp_path / "index.html", tmp_path / "a" / "index.html"):
-        assert path.read_bytes() == compact_html(PAGE.encode())
-    # A compact home page says the builder compacted as it wrote (overrides/hooks.py).
-    (tmp_path / "a" / "index.html").write_text(PAGE, encoding="utf-8")
-    compact_site(tmp_path)
-    assert (tmp_path / "a" / "index.html").read_text(encoding="utf-8") == PAGE
 
 
 def test_every_built_page_is_compact(shipped_site):
