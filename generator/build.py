@@ -36,7 +36,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from generator.generate import Corpus, Summary, read_corpus, render_site
+from generator.generate import Corpus, Summary, read_corpus
+from generator.outputs import render_site
 from generator.process import Child, StepTiming, run_child, timed
 from generator.search_index import drop_unused, start_index, write_search_pages
 from generator.settings import Settings, load_settings

@@ -2,8 +2,9 @@
 feed reader imports at once, made from the same feed specs as the feeds themselves.
 
 Atom is listed for each feed (RSS and JSON Feed hold the same entries). Outlines are
-grouped by kind: the whole site (every paper, the top of each day, the daily digest), then
-every paper of each tag, then each tag's daily digest.
+grouped as the feed kinds say (``generator/outputs.py``): the whole site (every paper, the
+top of each day, the daily digest), then every paper of each tag, then each tag's daily
+digest, tags in the order of the tags index.
 No dates: the file changes only when the feeds do.
 """
 
@@ -17,20 +18,15 @@ from generator.settings import Settings
 PATH = "feeds.opml"
 
 
-def render_opml(
-    settings: Settings,
-    site: list[FeedSpec],
-    tags: list[FeedSpec],
-    tag_digests: list[FeedSpec],
-) -> str:
-    """The OPML document listing the site feeds, each tag's feed and each tag's digest."""
+def render_opml(settings: Settings, groups: list[tuple[str, list[FeedSpec]]]) -> str:
+    """The OPML document listing the feeds of each group (``generator/outputs.py``: the
+    feed kinds' ``opml_group``, in the order of ``FEEDS``)."""
     opml = ET.Element("opml", version="2.0")
     head = ET.SubElement(opml, "head")
     ET.SubElement(head, "title").text = f"{settings.site_name}: all feeds"
     ET.SubElement(head, "ownerName").text = settings.author
     ET.SubElement(head, "docs").text = "https://opml.org/spec2.opml"
     body = ET.SubElement(opml, "body")
-    groups = (("Everything", site), ("By tag", tags), ("Daily digest by tag", tag_digests))
     for group, specs in groups:
         outline = ET.SubElement(body, "outline", text=group, title=group)
         for spec in specs:

@@ -13,7 +13,7 @@ import calendar
 import html
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
@@ -169,6 +169,8 @@ class PageRenderer:
     def __init__(self, settings: Settings, rules: Iterable[TagRule]) -> None:
         self.settings = settings
         self.tag_titles = {rule.slug: rule.title for rule in rules}
+        #: A tag page's ``<head>`` feed links (``generator/outputs.py`` sets it).
+        self.tag_feeds: Callable[[TagInfo], list[dict[str, str]]] = lambda tag: []
         self._cards: dict[tuple[str, bool], str] = {}
 
     def card(self, paper: Paper, root: str, full: bool = True) -> Markup:
@@ -319,8 +321,9 @@ class PageRenderer:
         by_day = [(d, list(group)) for d, group in groupby(page.items, key=lambda p: p.first_day)]
         numbers = _window(page.number, page.count)
         return self._render(
-            "tag.md.j2", page.depth, tag=tag, page=page, by_day=by_day, numbers=numbers
-        )
+            "tag.md.j2", page.depth, tag=tag, page=page, by_day=by_day, numbers=numbers,
+            feeds=self.tag_feeds(tag),
+        )  # fmt: skip
 
     def tag_index(self, tags: list[TagInfo]) -> str:
         return self._render("tags.md.j2", 1, tags=tags)
@@ -422,5 +425,8 @@ class PageRenderer:
             previous=previous, following=following,
         )  # fmt: skip
 
-    def feeds(self, tags: list[TagInfo]) -> str:
-        return self._render("feeds.md.j2", 1, tags=tags)
+    def feeds(self, tags: list[TagInfo], kinds: list[dict[str, Any]]) -> str:
+        """The Feeds page: ``kinds`` are the feed kinds (``generator/outputs.py``)."""
+        site = [kind for kind in kinds if not kind["per_tag"]]
+        per_tag = [kind for kind in kinds if kind["per_tag"]]
+        return self._render("feeds.md.j2", 1, tags=tags, site_kinds=site, tag_kinds=per_tag)

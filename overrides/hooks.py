@@ -1,5 +1,9 @@
 """MkDocs hooks (``hooks:`` in ``mkdocs.yml``): the one place that knows MkDocs' events.
 
+The navigation and ``not_in_nav`` come from the generator's page kinds, and the feeds of
+every page's ``<head>`` from its feed kinds (``generator/outputs.py``), set here when MkDocs
+reads its configuration.
+
 It lives with the theme overrides, MkDocs-specific like them (MkDocs copies no ``.py``
 file of a theme folder into the site).
 
@@ -19,9 +23,24 @@ from __future__ import annotations
 
 from typing import Any
 
+import pathspec
+
+from generator import outputs
 from generator.compact import compact_text
 
 _STASH_KEY = "_papers_raw_html"
+
+
+def on_config(config: Any, **kwargs: Any) -> Any:
+    """The navigation, ``not_in_nav`` and the site-wide feeds of ``<head>`` from the
+    generator's declarations of its pages and feeds (``generator/outputs.py``), so that
+    ``mkdocs.yml`` holds no copy of them. A ``nav`` written in ``mkdocs.yml`` wins."""
+    if not config.nav:
+        config.nav = outputs.nav()
+    lines = outputs.not_in_nav()
+    config.not_in_nav = pathspec.gitignore.GitIgnoreSpec.from_lines(lines)
+    config.extra["papers_feeds"] = outputs.discovery(config.site_name)
+    return config
 
 
 def on_page_markdown(markdown: str, page: Any, **kwargs: Any) -> str:

@@ -26,18 +26,6 @@ MKDOCS_YML = """\
 site_name: Test Papers
 site_url: https://papers.example.org/
 docs_dir: !ENV [PAPERS_DOCS_DIR, docs]
-nav:
-  - Home: index.md
-  - Days: days/index.md
-  - Tags: tags/index.md
-  - Feeds: feeds.md
-not_in_nav: |
-  /papers/
-  /days/*.md
-  /days/*/
-  /tags/*/
-  /weeks/
-  /months/
 theme:
   name: material
   custom_dir: {overrides}

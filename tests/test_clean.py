@@ -124,7 +124,8 @@ def test_latex_quotes_become_curly_quotes(raw, clean):
 
 
 def test_latex_quotes_reach_pages_and_feeds(tmp_path):
-    from generator.generate import read_corpus, render_site
+    from generator.generate import read_corpus
+    from generator.outputs import render_site
     from generator.settings import Settings
 
     (tmp_path / "day.yaml").write_text(

@@ -16,7 +16,7 @@ from generator.feeds import (
     render_atom,
     render_rss,
 )
-from generator.generate import top_of_each_day
+from generator.listings import top_of_each_day
 from generator.model import Paper, TagMatch
 from generator.settings import Settings
 

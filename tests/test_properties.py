@@ -15,7 +15,8 @@ from hypothesis import strategies as st
 from lxml import etree, html
 
 from generator.errors import InputError
-from generator.generate import read_corpus, render_site
+from generator.generate import read_corpus
+from generator.outputs import render_site
 from generator.settings import Settings
 
 from conftest import atom_title

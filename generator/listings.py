@@ -1,0 +1,212 @@
+"""The pages of the site, one function a page kind: each adds its pages to the writer.
+
+``generator/outputs.py`` declares the page kinds (where their files go, whether they are in
+the navigation) and calls these; :class:`Site` is what they all read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from itertools import groupby
+
+from generator.generate import Corpus
+from generator.model import Paper
+from generator.pages import Month, PageRenderer, month_of, week_of
+from generator.paginate import page_source, paginate
+from generator.settings import Settings
+from generator.stats import papers_per_day, papers_per_tag
+from generator.writer import Writer
+
+
+@dataclass
+class Site:
+    """What every page and feed of one build is made from."""
+
+    corpus: Corpus
+    settings: Settings
+    renderer: PageRenderer
+    periods: set[str] = field(default_factory=set)
+    """The slugs of the week and month pages there are."""
+    years: list[int] = field(default_factory=list)
+    """The years with a page of their own (newest first), or none (``days_per_archive``)."""
+    made: dict[str, object] = field(default_factory=dict)
+    """Pieces made once and shared by several outputs (a paper's feed entry…), by key."""
+
+    @classmethod
+    def of(cls, corpus: Corpus, settings: Settings) -> Site:
+        renderer = PageRenderer(settings, [tag.rule for tag in corpus.tags])
+        years = _archive_years(corpus.days, settings)
+        return cls(corpus, settings, renderer, period_names(corpus.papers), years)
+
+    @property
+    def tag_titles(self) -> dict[str, str]:
+        return self.renderer.tag_titles
+
+
+def add_home(site: Site, writer: Writer) -> None:
+    corpus, settings = site.corpus, site.settings
+    listed = sum(1 for papers in corpus.days.values() if papers)
+    page = site.renderer.home(
+        _home_days(corpus.days, settings.home_days),
+        corpus.newest_day,
+        len(corpus.papers),
+        listed,
+        corpus.tags,
+        corpus.last_fetch,
+        site.years,
+    )
+    writer.add("index.md", page)
+
+
+def _home_days(days: dict[date, list[Paper]], count: int) -> list[tuple[date, list[Paper]]]:
+    """The newest ``count`` days with papers, and any newer empty days above them."""
+    shown: list[tuple[date, list[Paper]]] = []
+    for day in sorted(days, reverse=True):
+        shown.append((day, days[day]))
+        if sum(1 for _, papers in shown if papers) >= count:
+            break
+    return shown
+
+
+def add_day_pages(site: Site, writer: Writer) -> None:
+    """Each day's pages, with links to the day before and after: page 1 at
+    ``days/<date>.md``, later pages at ``days/<date>/page/<n>/``."""
+    corpus, renderer = site.corpus, site.renderer
+    all_days = list(corpus.days)
+    counts = {day: len(papers) for day, papers in corpus.days.items()}
+    for index, day in enumerate(all_days):
+        previous = all_days[index - 1] if index > 0 else None
+        following = all_days[index + 1] if index + 1 < len(all_days) else None
+        base = f"days/{day.isoformat()}/"
+        for page in paginate(corpus.days[day], site.settings.day_page_size, base):
+            text = renderer.day(day, page, previous, following, counts, site.periods)
+            # Page 1 keeps the file it always had; both are served at days/<date>/.
+            first = f"days/{day.isoformat()}.md"
+            writer.add(first if page.number == 1 else page_source(base, page.number), text)
+
+
+def add_day_archive(site: Site, writer: Writer) -> None:
+    """``/days/`` alone, or ``/days/`` listing the years and a page per year."""
+    corpus, renderer = site.corpus, site.renderer
+    all_days = list(corpus.days)
+    if not site.years:
+        months = _months(all_days, corpus.days)
+        writer.add("days/index.md", renderer.day_index(months, None, site.periods))
+        return
+    summaries = []
+    for year in site.years:
+        in_year = [d for d in all_days if d.year == year]
+        papers = sum(len(corpus.days[d]) for d in in_year)
+        summaries.append((year, len(in_year), papers))
+        writer.add(
+            f"days/{year}/index.md",
+            renderer.year_index(year, _months(in_year, corpus.days), site.years, site.periods),
+        )
+    writer.add("days/index.md", renderer.day_index([], summaries, site.periods))
+
+
+def _archive_years(days: dict[date, list[Paper]], settings: Settings) -> list[int]:
+    if len(days) <= settings.days_per_archive:
+        return []
+    return sorted({day.year for day in days}, reverse=True)
+
+
+def _months(days: list[date], counts: dict[date, list[Paper]]) -> list[Month]:
+    """``days`` grouped by month, newest first, each day with its paper count."""
+    ordered = sorted(days, reverse=True)
+    return [
+        (month, [(d, len(counts[d])) for d in group])
+        for month, group in groupby(ordered, key=lambda d: d.replace(day=1))
+    ]
+
+
+def add_tag_pages(site: Site, writer: Writer) -> None:
+    for tag in site.corpus.tags:
+        for page in paginate(tag.papers, site.settings.tag_page_size, f"tags/{tag.rule.slug}/"):
+            writer.add(page_source(page.base, page.number), site.renderer.tag(tag, page))
+
+
+def add_tag_index(site: Site, writer: Writer) -> None:
+    writer.add("tags/index.md", site.renderer.tag_index(site.corpus.tags))
+
+
+def add_stats(site: Site, writer: Writer) -> None:
+    corpus = site.corpus
+    charts = [papers_per_day(corpus.days), papers_per_tag(corpus.papers, corpus.tags)]
+    listed = sum(1 for papers in corpus.days.values() if papers)
+    writer.add("stats.md", site.renderer.stats(charts, len(corpus.papers), listed))
+
+
+def add_paper_pages(site: Site, writer: Writer) -> None:
+    for paper in site.corpus.papers:
+        writer.add(f"papers/{paper.id}.md", site.renderer.paper(paper))
+
+
+def by_upvotes(papers: list[Paper]) -> list[Paper]:
+    """Most upvoted first, as Hugging Face ranks its daily, weekly and monthly views;
+    unknown upvotes last; ties keep the order given (the sort is stable)."""
+    return sorted(papers, key=lambda p: (p.upvotes is None, -(p.upvotes or 0)))
+
+
+PERIODS: dict[str, Callable[[date], tuple[str, str]]] = {
+    "weeks": lambda d: (week_of(d), f"week {d.isocalendar()[1]} of {d.isocalendar()[0]}"),
+    "months": lambda d: (month_of(d), d.strftime("%B %Y")),
+}
+"""A period page's folder → the (slug, name) of the period a day falls in."""
+
+
+def period_names(papers: list[Paper]) -> set[str]:
+    """The slugs of the week and month pages there are: those of every first day."""
+    first_days = {paper.first_day for paper in papers}
+    return {name_of(day)[0] for name_of in PERIODS.values() for day in first_days}
+
+
+def period_pages(folder: str) -> Callable[[Site, Writer], None]:
+    """The pages of ``weeks/<YYYY-Www>/`` or ``months/<YYYY-MM>/`` (``folder``)."""
+
+    def add(site: Site, writer: Writer) -> None:
+        _add_period_pages(site, writer, folder)
+
+    return add
+
+
+def _add_period_pages(site: Site, writer: Writer, folder: str) -> None:
+    """The ``period_top`` most upvoted papers first featured in each week or month, with
+    links to the periods before and after."""
+    name_of = PERIODS[folder]
+    groups: dict[tuple[str, str], list[Paper]] = {}
+    for paper in site.corpus.papers:
+        groups.setdefault(name_of(paper.first_day), []).append(paper)
+    keys = sorted(groups)
+    for index, key in enumerate(keys):
+        papers = groups[key]
+        days = sorted({p.first_day for p in papers})
+        writer.add(
+            f"{folder}/{key[0]}.md",
+            site.renderer.period(
+                f"Top papers of {key[1]}",
+                _span(days[0], days[-1]),
+                by_upvotes(papers)[: site.settings.period_top],  # newest day first, as listed
+                len(papers),
+                keys[index - 1] if index > 0 else None,
+                keys[index + 1] if index + 1 < len(keys) else None,
+            ),
+        )
+
+
+def _span(first: date, last: date) -> str:
+    if first == last:
+        return f"on {first.day} {first:%B %Y}"
+    return f"from {first.day} {first:%B %Y} to {last.day} {last:%B %Y}"
+
+
+def top_of_each_day(days: dict[date, list[Paper]], count: int) -> tuple[Paper, ...]:
+    """The ``count`` most upvoted papers of each day, in listed order where upvotes are
+    unknown (those come after the known ones); a paper listed on several days once."""
+    chosen: dict[str, Paper] = {}
+    for papers in days.values():
+        for paper in by_upvotes(papers)[:count]:
+            chosen.setdefault(paper.id, paper)
+    return tuple(chosen.values())

@@ -1,0 +1,266 @@
+"""Every output of the site, declared once: the page kinds (:data:`PAGES`) and the feed
+kinds (:data:`FEEDS`), and :func:`render_site`, which makes them all.
+
+From these two lists come everything else that names an output:
+
+- the navigation bar and MkDocs' ``not_in_nav`` (``overrides/hooks.py`` sets both from
+  :data:`PAGES`, so ``mkdocs.yml`` and the tests hold no copy);
+- the feeds of every kind in each of their formats, the OPML's groups (``opml.py``), the
+  Feeds page, ``<head>`` autodiscovery (``overrides/main.html``, from :func:`discovery`)
+  and the build's feed count.
+
+Adding a page kind is one :class:`PageKind` here plus its renderer (a function of the
+:class:`~generator.listings.Site` and the writer, usually with a template in
+``generator/templates/``). Adding a feed kind is one :class:`FeedKind` here plus the
+function that makes its :class:`~generator.feeds.FeedSpec` objects.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+from generator import listings
+from generator.digest import DigestItem, digest_feed
+from generator.feeds import Entry, FeedSpec, paper_feed, render_atom, render_json_feed, render_rss
+from generator.generate import Corpus
+from generator.listings import Site, top_of_each_day
+from generator.opml import PATH as OPML_PATH
+from generator.opml import render_opml
+from generator.pages import TagInfo
+from generator.settings import Settings
+from generator.writer import Writer
+
+
+@dataclass(frozen=True)
+class PageKind:
+    """A kind of page: what makes it, where its Markdown goes, whether it is in the nav."""
+
+    name: str
+    render: Callable[[Site, Writer], None]
+    files: tuple[str, ...]
+    """Its files under ``docs/``, as gitignore patterns (MkDocs' ``not_in_nav`` syntax)."""
+    nav: str | None = None
+    """Its title in the navigation bar, which opens ``files[0]``; None: not in the nav."""
+
+
+PAGES: tuple[PageKind, ...] = (
+    PageKind("home", listings.add_home, ("/index.md",), nav="Home"),
+    PageKind("day archive", listings.add_day_archive, ("/days/index.md",), nav="Days"),
+    PageKind("year", listings.add_day_archive, ("/days/[0-9][0-9][0-9][0-9]/",)),
+    PageKind("day", listings.add_day_pages, ("/days/*-*-*.md", "/days/*-*-*/")),
+    PageKind("tag index", listings.add_tag_index, ("/tags/index.md",), nav="Tags"),
+    PageKind("tag", listings.add_tag_pages, ("/tags/*/",)),
+    PageKind("week", listings.period_pages("weeks"), ("/weeks/",)),
+    PageKind("month", listings.period_pages("months"), ("/months/",)),
+    PageKind("feeds", lambda site, w: w.add("feeds.md", feeds_page(site)), ("/feeds.md",), "Feeds"),
+    PageKind("stats", listings.add_stats, ("/stats.md",), nav="Stats"),
+    PageKind("paper", listings.add_paper_pages, ("/papers/",)),
+)
+
+
+def nav() -> list[dict[str, str]]:
+    """MkDocs' ``nav``: the page kinds that are in it, in :data:`PAGES` order."""
+    return [{kind.nav: kind.files[0].lstrip("/")} for kind in PAGES if kind.nav]
+
+
+def not_in_nav() -> list[str]:
+    """MkDocs' ``not_in_nav`` lines: the files of every page kind not in the nav."""
+    return [pattern for kind in PAGES if not kind.nav for pattern in kind.files]
+
+
+@dataclass(frozen=True)
+class FeedFormat:
+    file: str
+    media_type: str
+    label: str
+    render: Callable[[Settings, FeedSpec, date | None], bytes]
+
+
+FORMATS: dict[str, FeedFormat] = {
+    "atom": FeedFormat("atom.xml", "application/atom+xml", "Atom", render_atom),
+    "rss": FeedFormat("rss.xml", "application/rss+xml", "RSS", render_rss),
+    "json": FeedFormat(
+        "feed.json", "application/feed+json", "JSON Feed", lambda s, f, _: render_json_feed(s, f)
+    ),
+}
+
+
+@dataclass(frozen=True)
+class FeedKind:
+    """A kind of feed: one for the site, or one per tag."""
+
+    name: str
+    """Its name on the Feeds page."""
+    feeds: Callable[[Site], list[FeedSpec]]
+    formats: tuple[str, ...]
+    """Keys of :data:`FORMATS`, each a file in the feed's folder."""
+    opml_group: str
+    path: str
+    """The feed's folder; ``{slug}`` stands for the tag's slug."""
+    link_title: str
+    """Its ``<head>`` link title before `` (Atom)``: ``{site}``, ``{tag}`` filled in."""
+    discover_on: str = ""
+    """Where ``<head>`` links to it: "every page", "home and feeds", "tag pages" or ""."""
+    discover_formats: tuple[str, ...] | None = None
+    """The formats linked from ``<head>``; None: all of :attr:`formats`."""
+    about: str = ""
+    """What it holds, for the Feeds page (HTML; ``{settings}`` is the site's settings)."""
+
+    @property
+    def per_tag(self) -> bool:
+        return "{slug}" in self.path
+
+
+def _entries(site: Site) -> dict[str, Entry]:
+    """A paper's entry is the same in every feed of papers: made once a build."""
+    return site.made.setdefault("entries", {})  # type: ignore[return-value]
+
+
+def _digest_items(site: Site) -> dict[str, DigestItem]:
+    return site.made.setdefault("digest items", {})  # type: ignore[return-value]
+
+
+def _everything(site: Site) -> list[FeedSpec]:
+    s = site.settings
+    papers = site.corpus.papers
+    return [paper_feed(s, s.site_name, s.site_description, "", "", papers, site.tag_titles,
+                       _entries(site))]  # fmt: skip
+
+
+def _top(site: Site) -> list[FeedSpec]:
+    s = site.settings
+    top = top_of_each_day(site.corpus.days, s.top_per_day)
+    title = f"{s.site_name}: top {s.top_per_day} of the day"
+    about = f"The {s.top_per_day} most upvoted papers of each day."
+    return [paper_feed(s, title, about, "top/", "", top, site.tag_titles, _entries(site))]
+
+
+def _digest(site: Site) -> list[FeedSpec]:
+    days = site.corpus.days
+    return [digest_feed(site.settings, days, site.tag_titles, None, _digest_items(site))]
+
+
+def _tag_papers(site: Site) -> list[FeedSpec]:
+    s = site.settings
+    feeds = []
+    for tag in site.corpus.tags:
+        rule, path = tag.rule, f"tags/{tag.rule.slug}/"
+        title = f"{s.site_name}: {rule.title}"
+        feeds.append(paper_feed(s, title, rule.description, path, path, tag.papers,
+                                site.tag_titles, _entries(site)))  # fmt: skip
+    return feeds
+
+
+def _tag_digests(site: Site) -> list[FeedSpec]:
+    days, titles = site.corpus.days, site.tag_titles
+    return [
+        digest_feed(site.settings, days, titles, tag.rule.slug, _digest_items(site))
+        for tag in site.corpus.tags
+    ]
+
+
+FEEDS: tuple[FeedKind, ...] = (
+    FeedKind(
+        "Everything", _everything, ("atom", "rss", "json"), "Everything", "", "{site}",
+        discover_on="every page",
+        about="one entry per paper, with its full abstract, authors and links: the newest "
+        "{settings.feed_size} papers by the day they were first featured.",
+    ),
+    FeedKind(
+        "Top of the day", _top, ("atom", "rss", "json"), "Everything", "top/",
+        "{site}: top of the day", discover_on="home and feeds", discover_formats=("atom",),
+        about="only the {settings.top_per_day} most upvoted papers of each day (in listed "
+        "order where Hugging Face gave no upvotes), for fewer, better entries (whole site "
+        "only). A paper here has the same entry id as in the other feeds, so a reader that "
+        "follows both shows it once.",
+    ),
+    FeedKind(
+        "Daily digest", _digest, ("atom", "rss", "json"), "Everything", "digest/",
+        "{site}: daily digest", discover_on="home and feeds", discover_formats=("atom",),
+        about="one entry a day (the newest {settings.digest_days} days with papers): the date "
+        "and the count as its title, the day's papers as a list in the order of the day "
+        "page, each with its tags and its TL;DR (or its abstract's first sentence); an entry "
+        "is updated, never repeated, when a later fetch adds papers to its day.",
+    ),
+    FeedKind(
+        "Every paper", _tag_papers, ("atom", "rss"), "By tag", "tags/{slug}/", "{site}: {tag}",
+        discover_on="tag pages", about="every paper of a tag, newest first.",
+    ),
+    FeedKind(
+        "Daily digest", _tag_digests, ("atom",), "Daily digest by tag", "tags/{slug}/digest/",
+        "{site}: {tag}, daily digest", discover_on="tag pages",
+        about="one entry a day listing that day's papers of the tag.",
+    ),
+)  # fmt: skip
+
+
+def feed_links(kind: FeedKind, site_name: str, tag: TagInfo | None = None) -> list[dict[str, str]]:
+    """The ``<head>`` links of one feed of ``kind``: type, title and href (site-relative)."""
+    slug, title = (tag.rule.slug, tag.rule.title) if tag else ("", "")
+    path = kind.path.format(slug=slug)
+    name = kind.link_title.format(site=site_name, tag=title)
+    formats = [FORMATS[key] for key in kind.discover_formats or kind.formats]
+    return [
+        {"type": f.media_type, "title": f"{name} ({f.label})", "href": path + f.file}
+        for f in formats
+    ]
+
+
+def discovery(site_name: str) -> list[dict[str, str]]:
+    """The site-wide ``<head>`` feed links, each with ``where``: "every page" or "home and
+    feeds" (``overrides/main.html`` reads them; tag pages carry their own)."""
+    return [
+        {**link, "where": kind.discover_on}
+        for kind in FEEDS
+        if kind.discover_on in ("every page", "home and feeds")
+        for link in feed_links(kind, site_name)
+    ]
+
+
+def tag_discovery(site_name: str, tag: TagInfo) -> list[dict[str, str]]:
+    kinds = [kind for kind in FEEDS if kind.discover_on == "tag pages"]
+    return [link for kind in kinds for link in feed_links(kind, site_name, tag)]
+
+
+def feeds_page(site: Site) -> str:
+    """The Feeds page: every feed kind, its formats and what it holds."""
+    settings = site.settings
+    kinds = [
+        {"name": kind.name, "about": kind.about.format(settings=settings), "per_tag": kind.per_tag,
+         "path": kind.path, "formats": [(FORMATS[f].label, FORMATS[f].file) for f in kind.formats]}
+        for kind in FEEDS
+    ]  # fmt: skip
+    return site.renderer.feeds(site.corpus.tags, kinds)
+
+
+def render_feeds(site: Site, writer: Writer) -> int:
+    """Every feed of every kind in each of its formats, and the OPML; how many feeds."""
+    newest = site.corpus.newest_day
+    groups: dict[str, list[FeedSpec]] = {}
+    count = 0
+    for kind in FEEDS:
+        for spec in kind.feeds(site):
+            groups.setdefault(kind.opml_group, []).append(spec)
+            for key in kind.formats:
+                form = FORMATS[key]
+                writer.add(spec.path + form.file, form.render(site.settings, spec, newest))
+                count += 1
+    writer.add(OPML_PATH, render_opml(site.settings, list(groups.items())))
+    return count
+
+
+def render_site(corpus: Corpus, settings: Settings) -> Writer:
+    """Every generated file (Markdown pages and feeds), by path under ``docs/``."""
+    site = Site.of(corpus, settings)
+    site.renderer.tag_feeds = lambda tag: tag_discovery(settings.site_name, tag)
+    writer = Writer()
+    corpus.summary.feeds = render_feeds(site, writer)
+    done: set[Callable[[Site, Writer], None]] = set()
+    for kind in PAGES:
+        if kind.render not in done:  # the day archive makes the year pages too
+            kind.render(site, writer)
+            done.add(kind.render)
+    corpus.summary.pages_written = sum(1 for p in writer.files if p.parts[0] == "papers")
+    return writer
