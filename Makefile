@@ -14,7 +14,7 @@ LOCK_COMMAND := env -u PIP_FIND_LINKS PIP_CONFIG_FILE=/dev/null $(BIN)/pip-compi
 # the tests; axe-core, vnu-jar and Lighthouse check the built site in the browser tests.
 NODE_STAMP := node_modules/.package-lock.json
 
-.PHONY: site generate test lint serve bench clean lock
+.PHONY: site generate test check lint serve bench clean lock
 
 $(STAMP): $(LOCK) pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -41,6 +41,13 @@ test: $(STAMP) $(NODE_STAMP)
 	$(BIN)/ruff check generator tests scripts overrides
 	$(BIN)/mypy
 	$(BIN)/python -m pytest
+
+# The quick loop: lint, types and every test that needs no browser, node, Java or whole-site
+# build (pytest markers, pyproject.toml); under a minute. `make test` runs them all.
+check: $(STAMP)
+	$(BIN)/ruff check generator tests scripts overrides
+	$(BIN)/mypy
+	$(BIN)/python -m pytest -q -m "not browser and not node and not java and not slow"
 
 lint: $(STAMP)
 	$(BIN)/ruff check generator tests scripts overrides

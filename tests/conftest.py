@@ -156,3 +156,10 @@ def thousand_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     project = tmp_path_factory.mktemp("thousand")
     write_corpus(project, 1000)
     return _build_with_site_config(project)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A test that uses a built site is slow (``make check`` leaves it out)."""
+    for item in items:
+        if {"shipped_site", "big_site"} & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)

@@ -15,6 +15,8 @@ from playwright.sync_api import Browser, Page
 from browsing import chromium, open_page, serve
 from conftest import ROOT
 
+pytestmark = [pytest.mark.browser, pytest.mark.node]
+
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 #: Every kind of page, by site: the shipped one, and 1,000 synthetic papers with the default
 #: page sizes (a tag's second page, a day of the archive among many).

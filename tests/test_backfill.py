@@ -179,6 +179,7 @@ def _backfill_process(archive, content: Path, env: dict) -> subprocess.Popen:
     )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("how", [signal.SIGKILL, signal.SIGTERM, signal.SIGINT])
 def test_a_backfill_stopped_midway_leaves_whole_days_and_finishes_on_rerun(
     archive, tmp_path, how, monkeypatch

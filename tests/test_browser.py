@@ -15,6 +15,8 @@ from generator.generate import read_corpus
 
 from browsing import chromium, open_page, serve
 
+pytestmark = pytest.mark.browser
+
 
 @pytest.fixture(scope="module")
 def site_url(shipped_site: Path) -> Iterator[str]:

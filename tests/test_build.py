@@ -18,6 +18,8 @@ from generator.writer import Writer
 
 from conftest import ROOT, SEED, build_site, copy_site_config, read_feed, run_papers, tree_bytes
 
+pytestmark = pytest.mark.slow
+
 
 def page(site, path):
     return html.fromstring((site / path / "index.html").read_bytes())

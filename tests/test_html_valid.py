@@ -12,6 +12,8 @@ import pytest
 
 from conftest import ROOT
 
+pytestmark = [pytest.mark.java, pytest.mark.node]
+
 VNU = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 
 #: Errors that come only from the theme's markup and cannot be overridden cleanly, by exact

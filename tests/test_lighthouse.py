@@ -22,6 +22,8 @@ import pytest
 from browsing import CHROMIUM, serve
 from conftest import ROOT
 
+pytestmark = [pytest.mark.browser, pytest.mark.node]
+
 LIGHTHOUSE = ROOT / "node_modules" / "lighthouse" / "cli" / "index.js"
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
 TARGETS = {"performance": 90, "accessibility": 100, "best-practices": 100, "seo": 100}

@@ -10,6 +10,8 @@ from playwright.sync_api import Browser
 
 from browsing import chromium, open_page, serve
 
+pytestmark = pytest.mark.browser
+
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:

@@ -17,6 +17,8 @@ from generator.writer import Writer, check_output_path
 
 from conftest import ROOT, build_site, copy_site_config, run_papers, tree_bytes
 
+pytestmark = pytest.mark.slow
+
 GOOD = {"2025-06-06.txt": "Jun 6\n\nGood Title\n\nGood abstract.\n"}
 
 BAD_FILES = [

@@ -27,6 +27,8 @@ from conftest import ROOT, build_site, copy_site_config
 sys.path.insert(0, str(ROOT / "scripts"))
 from corpus import write_corpus
 
+pytestmark = pytest.mark.slow
+
 PAPERS = 400
 #: The newest day: real papers, more than the busiest real day so far (82).
 BUSIEST = 120

@@ -17,6 +17,8 @@ from playwright.sync_api import Browser
 from browsing import chromium, open_page, serve
 from conftest import ROOT
 
+pytestmark = pytest.mark.browser
+
 SCREENSHOTS = ROOT / "screenshots"
 PAGES = {"home": "", "day": "days/2025-06-06/", "tag": "tags/llm/", "paper": "papers/PAPER/"}
 VIEWPORTS = {1280: 800, 390: 844}  # width: height

@@ -17,6 +17,7 @@ from generator.tagging import Tagger
 from conftest import ROOT, SEED, build_site, run_papers, tree_bytes
 
 
+@pytest.mark.slow
 def test_a_build_runs_its_steps_in_order(tmp_path):
     _, summary = build_site(tmp_path, {"2025-06-06.txt": SEED.read_text(encoding="utf-8")})
     ran = [t.step for t in summary.steps]
@@ -34,6 +35,7 @@ def test_generate_runs_only_the_steps_that_make_docs(tmp_path):
     assert [t.step for t in summary.steps] == ["read", "render", "write", "swap", "cleanup"]
 
 
+@pytest.mark.slow
 def test_a_new_step_is_one_entry_and_fails_like_the_others(tmp_path, monkeypatch):
     """A step added to STEPS runs in its place; when it fails, the build stops with its
     one-line error and the previous docs/ and site/ stay as they were."""
@@ -56,6 +58,7 @@ def test_a_new_step_is_one_entry_and_fails_like_the_others(tmp_path, monkeypatch
     assert not list(project.glob(".build-*"))
 
 
+@pytest.mark.slow
 def test_a_failing_step_is_one_line_from_the_command(tmp_path):
     project, _ = build_site(tmp_path, {"2025-06-06.txt": SEED.read_text(encoding="utf-8")})
     (project / "content" / "tags.yaml").write_text("tags: [\n", encoding="utf-8")

@@ -28,6 +28,8 @@ from generator.fetch import hf
 
 from fetchserver import FIXTURES, FixtureServer, HubArchive, Reply, real_items
 
+pytestmark = [pytest.mark.slow, pytest.mark.node]
+
 ROOT = Path(__file__).resolve().parent.parent
 GITHUB = ROOT / ".github"
 WORKFLOWS = sorted((GITHUB / "workflows").glob("*.yml"))
