@@ -26,13 +26,17 @@ from pathlib import Path
 from generator.errors import InputError, Warning_
 from generator.model import Paper, RawPaper, TagMatch
 from generator.readers.base import read_text
-from generator.tagindex import KeywordIndex, ScannedPattern
+from generator.tagindex import KeywordIndex, hits_keyword
+from generator.tagscan import ScannedPattern
 from generator.yamlio import LineDict, LineList, load_yaml
 
 MAX_TAGS = 5
 TAG_KEYS = frozenset(
-    {"slug", "title", "description", "keywords", "regex", "exclude", "categories", "min_score"}
-)
+    {
+        "slug", "title", "description", "keywords", "regex", "title_keywords", "title_regex",
+        "exclude", "categories", "min_score",
+    }
+)  # fmt: skip
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
@@ -48,6 +52,10 @@ class TagRule:
     exclude: tuple[re.Pattern[str], ...] = ()
     categories: tuple[str, ...] = ()
     min_score: int = 2
+    title_only: frozenset[int] = frozenset()
+    """Positions in ``patterns`` of the entries that count only in a title."""
+    regexes: frozenset[int] = frozenset()
+    """Positions in ``patterns`` of the ``regex`` entries: their reasons quote the text."""
 
 
 def keyword_pattern(keyword: str) -> re.Pattern[str]:
@@ -83,15 +91,19 @@ def _rule(item: object, name: str, line: int) -> TagRule:
     slug = item["slug"].strip()
     if not _SLUG.match(slug) or len(slug) > 40:
         raise InputError(name, lines["slug"], f"slug {slug!r} must be lowercase a-z, 0-9 and -")
-    patterns = [
-        (kw, keyword_pattern(kw), _needle(kw))
-        for kw in _strings(item.get("keywords"), name, lines.get("keywords", line), "keywords")
-    ]
-    for rx in _strings(item.get("regex"), name, lines.get("regex", line), "regex"):
-        try:
-            patterns.append((f"/{rx}/", re.compile(rx, re.IGNORECASE), ""))
-        except re.error as exc:
-            raise InputError(name, lines["regex"], f"bad regex {rx!r}: {exc}") from None
+    patterns: list[tuple[str, re.Pattern[str], str]] = []
+    title_only: set[int] = set()
+    regexes: set[int] = set()
+    for key in ("keywords", "regex", "title_keywords", "title_regex"):
+        at = lines.get(key, line)
+        for entry in _strings(item.get(key), name, at, key):
+            if key.startswith("title_"):
+                title_only.add(len(patterns))
+            if key.endswith("regex"):
+                regexes.add(len(patterns))
+                patterns.append((f"/{entry}/", _regex(entry, name, at), ""))
+            else:
+                patterns.append((entry, keyword_pattern(entry), _needle(entry)))
     categories = _strings(item.get("categories"), name, lines.get("categories", line), "categories")
     if not patterns and not categories:
         raise InputError(name, line, f"tag {slug!r} has no keywords, regex or categories")
@@ -109,7 +121,16 @@ def _rule(item: object, name: str, line: int) -> TagRule:
         ),
         categories=tuple(categories),
         min_score=min_score,
+        title_only=frozenset(title_only),
+        regexes=frozenset(regexes),
     )
+
+
+def _regex(entry: str, name: str, line: int) -> re.Pattern[str]:
+    try:
+        return re.compile(entry, re.IGNORECASE)
+    except re.error as exc:
+        raise InputError(name, line, f"bad regex {entry!r}: {exc}") from None
 
 
 def load_tag_rules(path: Path, name: str = "content/tags.yaml") -> list[TagRule]:
@@ -193,7 +214,7 @@ class _Paper:
             return None
         if scanned.search(paper.title):
             return ("title", 0)
-        if any(scanned.search(k) for k in paper.keywords):
+        if any(hits_keyword(scanned.pattern, k) for k in paper.keywords):
             return ("keywords", 0)
         hits = scanned.count(paper.abstract)
         return ("abstract", hits) if hits else None
@@ -248,15 +269,31 @@ def _score(hits: list[_Hit]) -> int:
     return (3 if title else 0) + (2 if listed else 0) + min(most, 3)
 
 
-def _reason(hits: list[_Hit], rule: TagRule, categories: list[str]) -> str:
-    """Why a tag was given: the labels that hit, by place in rule order, then categories.
+def _reason(hits: list[_Hit], rule: TagRule, categories: list[str], paper: Paper | RawPaper) -> str:
+    """Why a tag was given: the words that hit, by place in rule order, then categories: a
+    keyword as written in the rules, a regex by the text it matched (its first match).
     Built only for the tags given, not for every rule scored."""
     where: dict[str, list[str]] = {"title": [], "keywords": [], "abstract": []}
     for e, place, count in sorted(hits):
-        where[place].append(f"“{rule.patterns[e][0]}”" + (f" ×{count}" if count > 1 else ""))
+        label, pattern, _ = rule.patterns[e]
+        if e in rule.regexes:
+            label = _matched_text(pattern, place, paper) or label
+        words = f"“{label}”" + (f" ×{count}" if count > 1 else "")
+        if words not in where[place]:  # two regexes may quote the same words
+            where[place].append(words)
     reasons = [f"{', '.join(labels)} in {place}" for place, labels in where.items() if labels]
     reasons += [f"arXiv category {category}" for category in categories]
     return "; ".join(reasons)
+
+
+def _matched_text(pattern: re.Pattern[str], place: str, paper: Paper | RawPaper) -> str:
+    """The words a regex matched first in a place of the paper, spaces folded."""
+    texts = {"title": [paper.title], "abstract": [paper.abstract]}.get(place, paper.keywords)
+    for text in texts:
+        for match in pattern.finditer(text):
+            if place != "keywords" or hits_keyword(pattern, text):
+                return " ".join(match[0].split())
+    return ""
 
 
 class Tagger:
@@ -287,10 +324,14 @@ class Tagger:
             if rule.slug in manual:
                 continue
             categories = [c for c in rule.categories if c in paper.categories]
+            if rule.title_only:  # their hits elsewhere do not count
+                hits = [h for h in hits if h[1] == "title" or h[0] not in rule.title_only]
+                if not hits and not categories:
+                    continue
             score = _score(hits) + 2 * len(categories)
             # Scoring first, then the veto: the same result, and most rules stop at the score.
             if score >= rule.min_score and not current.excluded(matcher.excludes[r]):
-                reason = _reason(hits, rule, categories)
+                reason = _reason(hits, rule, categories, paper)
                 scored.append((score, order[rule.slug], TagMatch(rule.slug, reason)))
         if len(scored) > MAX_TAGS or paper.manual_tags or not self.unique:  # else in order
             scored.sort(key=lambda t: (-t[0], t[1]))
