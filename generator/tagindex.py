@@ -211,7 +211,7 @@ class PaperScan:
             if starts[0] < cut and hit_at(patterns[i], title, starts, cut):
                 self.hits[i] = ("title", 0)
         if keywords:  # NUL is no word or separator character: no match spans two keywords
-            listed, ends = "\0".join(keywords), set()
+            listed, ends = "\0".join(keywords), set[int]()
             for at, keyword in zip(_offsets(keywords), keywords, strict=True):
                 ends.update(at + end for end in keyword_ends(keyword))
             found, tried = index.find(listed)
