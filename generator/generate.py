@@ -28,7 +28,8 @@ from generator.readers import input_files, read_file
 from generator.readers.base import ReadResult
 from generator.settings import Settings
 from generator.stats import papers_per_day, papers_per_tag
-from generator.tagging import Tagger, TagInputs, TagRule, assign_tags, load_tag_rules, tag_inputs
+from generator.tagging import Tagger, TagInputs, assign_tags, tag_inputs
+from generator.tagrules import TagRule, load_tag_rules
 from generator.writer import Writer
 
 T = TypeVar("T")

@@ -10,7 +10,7 @@ such keyword is tried with its own compiled pattern, so hits and counts are exac
 of running each pattern on its own: overlapping keywords such as "language model" and
 "large language model" both hit. One-word keywords that ignore case need no trying.
 
-Indexed are the patterns ``tagging.keyword_pattern`` builds from words of ASCII letters,
+Indexed are the patterns ``tagrules.keyword_pattern`` builds from words of ASCII letters,
 digits and ``_`` (:func:`keyword_words`); any other pattern, and each ``regex`` entry, is
 run over the texts as before, though only where the literal text each match starts with
 occurs, when its parse tells (``generator.tagscan``).

@@ -15,14 +15,9 @@ from generator.merge import merge_papers
 from generator.model import Paper, TagMatch
 from generator.readers.hf_json import read_hf_json
 from generator.readers.page_dump import read_page_dump
-from generator.tagging import (
-    MAX_TAGS,
-    TagRule,
-    assign_tags,
-    keyword_pattern,
-    load_tag_rules,
-)
+from generator.tagging import MAX_TAGS, assign_tags
 from generator.tagindex import KeywordIndex, fold_words, hits_keyword, keyword_words
+from generator.tagrules import TagRule, keyword_pattern, load_tag_rules
 from generator.tagscan import ScannedPattern
 
 from conftest import HF_FIXTURE, ROOT, SEED
@@ -117,18 +112,16 @@ def test_rule_errors_name_the_line(tmp_path):
 
 
 def test_shipped_taxonomy_on_the_seed():
-    """The acceptance rules for the default taxonomy on the shipped sample."""
+    """The shipped sample (89 papers of one day, mostly on alignment and calibration): every
+    paper gets a tag, with a reason. Coverage and balance on the field are measured on real
+    papers below (test_shipped_taxonomy_on_real_papers)."""
     rules = load_tag_rules(ROOT / "content" / "tags.yaml")
-    assert 20 <= len(rules) <= 40
+    assert 30 <= len(rules) <= 45
     papers = merge_papers(read_page_dump(SEED, "seed.txt").papers).papers
     assign_tags(papers, rules)
     assert all(1 <= len(p.tags) <= MAX_TAGS for p in papers), [
         p.title for p in papers if not p.tags
     ]
-    counts = Counter(m.slug for p in papers for m in p.tags)
-    assert set(counts) == {r.slug for r in rules}, "every tag page has papers"
-    assert max(counts.values()) <= 0.4 * len(papers)
-    assert sum(1 for c in counts.values() if c >= 2) >= 15
     assert all(m.reason for p in papers for m in p.tags)
 
 
@@ -199,6 +192,9 @@ def reference_assign_tags(papers: list[Paper], rules: list[TagRule]) -> list[str
                     reasons.append(f"arXiv category {category}")
             if score >= rule.min_score:
                 scored.append((score, order[rule.slug], TagMatch(rule.slug, "; ".join(reasons))))
+        given = {m.slug for *_, m in scored}
+        unless = {rule.slug: rule.unless_tagged for rule in rules}
+        scored = [t for t in scored if t[0] == 10**6 or not unless[t[2].slug] & given]
         scored.sort(key=lambda t: (-t[0], t[1]))
         p.tags = tuple(m for *_, m in sorted(scored[:MAX_TAGS], key=lambda t: t[1]))
     return warnings
