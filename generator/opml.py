@@ -3,7 +3,8 @@ feed reader imports at once, made from the same feed specs as the feeds themselv
 
 Atom is listed for each feed (RSS and JSON Feed hold the same entries). Outlines are
 grouped by kind: the whole site (every paper, the top of each day, the daily digest), then
-every paper of each tag, then each tag's daily digest.
+every paper of each tag, then each tag's daily digest, tags in the order of the tags index
+(most papers first: ``Corpus.tags``).
 No dates: the file changes only when the feeds do.
 """
 

@@ -1,7 +1,6 @@
 import dataclasses
 import random
 import re
-from collections import Counter
 from datetime import date
 from pathlib import Path
 
