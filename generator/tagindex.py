@@ -245,17 +245,28 @@ _PARENTHESIS = re.compile(r"\s*\(([^()]*)\)\W*$")
 def keyword_ends(keyword: str) -> set[int]:
     """Where a match may end in one of Hugging Face's keywords to hit it: at the end of the
     keyword (before trailing punctuation), or of its main part and of the short name in a
-    trailing parenthesis ("Large Language Models (LLMs)"). A rule's keyword hits the list
+    trailing parenthesis ("Large Language Models (LLMs)"), and before a last word that
+    names no topic ("models", "methods", "framework", ...). A rule's keyword hits the list
     only as the whole of a listed keyword or its last words, its head: "agent" hits "LLM
     agents", "in-context" does not hit "in-context learning", nor "zero-shot" "zero-shot
     audio editing"."""
     found = _PARENTHESIS.search(keyword)
     if found is None:
-        return {len(keyword.rstrip(_TRAILING))}
-    return {found.start(), found.start(1) + len(found[1].rstrip(_TRAILING))}
+        ends = {len(keyword.rstrip(_TRAILING))}
+    else:
+        ends = {found.start(), found.start(1) + len(found[1].rstrip(_TRAILING))}
+    for end in list(ends):
+        if generic := _GENERIC_HEAD.search(keyword, 0, end):
+            ends.add(generic.start())
+    return ends
 
 
 _TRAILING = " \t\n.,;:!?)]}\"'"
+# A last word that names no topic: "diffusion" hits "denoising diffusion models" too.
+_GENERIC_HEAD = re.compile(
+    r"[\s\-]+(?:models?|methods?|frameworks?|approach(?:es)?|systems?|techniques?|tasks?)$",
+    re.IGNORECASE,
+)
 
 
 def hits_keyword(pattern: re.Pattern[str], keyword: str) -> bool:

@@ -208,6 +208,10 @@ def reference_hits_keyword(pattern: re.Pattern[str], keyword: str) -> bool:
         ends = {len(keyword.rstrip(" \t\n.,;:!?)]}\"'"))}
     else:
         ends = {len(main), short.start(1) + len(short[1].rstrip(" \t\n.,;:!?)]}\"'"))}
+    generic = r"[\s\-]+(?:models?|methods?|frameworks?|approach(?:es)?|systems?|techniques?|tasks?)$"  # noqa: E501
+    for end in list(ends):
+        if head := re.search(generic, keyword[:end], re.IGNORECASE):
+            ends.add(head.start())
     return any(
         (m := pattern.match(keyword, at)) is not None and m.end() in ends
         for at in range(len(keyword))
@@ -439,6 +443,10 @@ def test_scanned_patterns_answer_as_search_and_findall(text):
         ("LLM", "Large Language Models (LLMs)", True),
         ("language model", "language models, ", True),
         ("model", "model-based planning", False),
+        ("diffusion", "denoising diffusion models", True),
+        ("diffusion", "diffusion-based editing", False),
+        ("agent", "multi-agent framework", True),
+        ("LLM", "LLM-based framework", False),
     ],
 )
 def test_a_keyword_hits_a_listed_keyword_whole_or_at_its_end(keyword, listed, hit):
