@@ -264,7 +264,8 @@ def keyword_ends(keyword: str) -> set[int]:
 _TRAILING = " \t\n.,;:!?)]}\"'"
 # A last word that names no topic: "diffusion" hits "denoising diffusion models" too.
 _GENERIC_HEAD = re.compile(
-    r"[\s\-]+(?:models?|methods?|frameworks?|approach(?:es)?|systems?|techniques?|tasks?)$",
+    r"[\s\-]+(?:models?|methods?|frameworks?|approach(?:es)?|systems?|techniques?|tasks?"
+    r"|polic(?:y|ies)|networks?|algorithms?)$",
     re.IGNORECASE,
 )
 

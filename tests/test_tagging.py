@@ -208,7 +208,7 @@ def reference_hits_keyword(pattern: re.Pattern[str], keyword: str) -> bool:
         ends = {len(keyword.rstrip(" \t\n.,;:!?)]}\"'"))}
     else:
         ends = {len(main), short.start(1) + len(short[1].rstrip(" \t\n.,;:!?)]}\"'"))}
-    generic = r"[\s\-]+(?:models?|methods?|frameworks?|approach(?:es)?|systems?|techniques?|tasks?)$"  # noqa: E501
+    generic = r"[\s\-]+(?:models?|methods?|frameworks?|approach(?:es)?|systems?|techniques?|tasks?|polic(?:y|ies)|networks?|algorithms?)$"  # noqa: E501
     for end in list(ends):
         if head := re.search(generic, keyword[:end], re.IGNORECASE):
             ends.add(head.start())
