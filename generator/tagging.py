@@ -1,16 +1,20 @@
-"""Tagging: rules from ``content/tags.yaml`` give each paper up to ``MAX_TAGS`` tags, with
-the reason each one matched so maintainers can tune the rules.
+"""Tagging: rules from ``content/tags.yaml`` (read by ``generator.tagrules``) give each paper
+up to ``MAX_TAGS`` tags, with the reason each one matched so maintainers can tune the rules.
 
 A rule matches on the title, the abstract, Hugging Face ``ai_keywords`` / YAML keywords and
 arXiv categories. Keywords match whole words, case-insensitively, with an optional plural
 ``s`` and with spaces and hyphens interchangeable (``fine-tuning`` = ``fine tuning``); a
 keyword with two or more capitals (``RAG``, ``LLM``) matches only in that case. ``regex``
-entries are Python regular expressions, case-insensitive. Every hit scores: title 3,
-keyword list 2, abstract mentions of the most frequent keyword 1 each (up to 3),
-category 2. A tag is given when its
-score reaches its ``min_score`` (default 2) and no ``exclude`` keyword hits. Manual tags
-from YAML input are always given. A paper keeps its ``MAX_TAGS`` best-scoring tags, ties
-in the order of ``tags.yaml``.
+entries are Python regular expressions, case-insensitive. ``title_keywords`` and
+``title_regex`` count only in the title. In a keyword list an entry hits a listed keyword
+only as the whole of it or its last words (``generator.tagindex.keyword_ends``): "agent"
+hits "LLM agents", "in-context" does not hit "in-context learning". Every hit scores:
+title 3, keyword list 2, abstract mentions of the most frequent entry 1 each (up to 3),
+category 2. A tag is given when its score reaches its ``min_score`` (default 2), no
+``exclude`` keyword hits and the paper gets none of its ``unless_tagged`` tags. Manual
+tags from YAML input are always given. A paper keeps its ``MAX_TAGS`` best-scoring tags,
+ties in the order of ``tags.yaml``. A reason names the words that hit: a keyword as
+written, a regex by the text it matched.
 
 For speed on large corpora the keywords of all rules are found in one pass over each
 paper's texts (``generator.tagindex``), with the same hits and counts as running each
