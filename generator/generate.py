@@ -18,7 +18,8 @@ from generator.pages import TagInfo
 from generator.process import StepTiming
 from generator.readers import input_files, read_file
 from generator.readers.base import ReadResult
-from generator.tagging import Tagger, TagInputs, TagRule, assign_tags, load_tag_rules, tag_inputs
+from generator.tagging import Tagger, TagInputs, assign_tags, tag_inputs
+from generator.tagrules import TagRule, load_tag_rules
 
 T = TypeVar("T")
 TAGS_FILE = "tags.yaml"
@@ -63,6 +64,7 @@ class Corpus:
     days: dict[date, list[Paper]]
     """Every day (including days listed with no papers), oldest first."""
     tags: list[TagInfo]
+    """Every tag of the rules, most papers first, ties in the order of ``tags.yaml``."""
     last_fetch: datetime | None
     summary: Summary
 
@@ -132,7 +134,11 @@ def read_corpus(content: Path) -> Corpus:
             listed = tagged[match.slug]
             if not listed or listed[-1] is not paper:  # a tag given twice by hand: once
                 listed.append(paper)
-    tags = [TagInfo(rule, tuple(tagged[rule.slug])) for rule in rules]
+    # Largest first (ties in file order): the order of the tags index, the Feeds page and
+    # the OPML, so that readers see the field's big topics first, whatever the rules.
+    tags = sorted(
+        (TagInfo(rule, tuple(tagged[rule.slug])) for rule in rules), key=lambda t: -len(t.papers)
+    )
     summary.duplicates_merged = merged.duplicates_merged
     summary.days = len(days)
     summary.tags = len(rules)

@@ -4,7 +4,7 @@ feed reader imports at once, made from the same feed specs as the feeds themselv
 Atom is listed for each feed (RSS and JSON Feed hold the same entries). Outlines are
 grouped as the feed kinds say (``generator/outputs.py``): the whole site (every paper, the
 top of each day, the daily digest), then every paper of each tag, then each tag's daily
-digest, tags in the order of the tags index.
+digest, tags in the order of the tags index (most papers first: ``Corpus.tags``).
 No dates: the file changes only when the feeds do.
 """
 

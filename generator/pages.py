@@ -27,7 +27,7 @@ from markupsafe import Markup, escape
 from generator.model import LINK_KINDS, Paper
 from generator.paginate import Page
 from generator.settings import Settings
-from generator.tagging import TagRule
+from generator.tagrules import TagRule
 
 LINK_LABELS = {
     "arxiv": "arXiv",

@@ -1,16 +1,20 @@
-"""Tagging: rules from ``content/tags.yaml`` give each paper up to ``MAX_TAGS`` tags, with
-the reason each one matched so maintainers can tune the rules.
+"""Tagging: rules from ``content/tags.yaml`` (read by ``generator.tagrules``) give each paper
+up to ``MAX_TAGS`` tags, with the reason each one matched so maintainers can tune the rules.
 
 A rule matches on the title, the abstract, Hugging Face ``ai_keywords`` / YAML keywords and
 arXiv categories. Keywords match whole words, case-insensitively, with an optional plural
 ``s`` and with spaces and hyphens interchangeable (``fine-tuning`` = ``fine tuning``); a
 keyword with two or more capitals (``RAG``, ``LLM``) matches only in that case. ``regex``
-entries are Python regular expressions, case-insensitive. Every hit scores: title 3,
-keyword list 2, abstract mentions of the most frequent keyword 1 each (up to 3),
-category 2. A tag is given when its
-score reaches its ``min_score`` (default 2) and no ``exclude`` keyword hits. Manual tags
-from YAML input are always given. A paper keeps its ``MAX_TAGS`` best-scoring tags, ties
-in the order of ``tags.yaml``.
+entries are Python regular expressions, case-insensitive. ``title_keywords`` and
+``title_regex`` count only in the title. In a keyword list an entry hits a listed keyword
+only as the whole of it or its last words (``generator.tagindex.keyword_ends``): "agent"
+hits "LLM agents", "in-context" does not hit "in-context learning". Every hit scores:
+title 3, keyword list 2, abstract mentions of the most frequent entry 1 each (up to 3),
+category 2. A tag is given when its score reaches its ``min_score`` (default 2), no
+``exclude`` keyword hits and the paper gets none of its ``unless_tagged`` tags. Manual
+tags from YAML input are always given. A paper keeps its ``MAX_TAGS`` best-scoring tags,
+ties in the order of ``tags.yaml``. A reason names the words that hit: a keyword as
+written, a regex by the text it matched.
 
 For speed on large corpora the keywords of all rules are found in one pass over each
 paper's texts (``generator.tagindex``), with the same hits and counts as running each
@@ -20,114 +24,15 @@ keyword's pattern on its own.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from pathlib import Path
 
-from generator.errors import InputError, Warning_
+from generator.errors import Warning_
 from generator.model import Paper, RawPaper, TagMatch
-from generator.readers.base import read_text
-from generator.tagindex import KeywordIndex, ScannedPattern
-from generator.yamlio import LineDict, LineList, load_yaml
+from generator.tagindex import KeywordIndex, hits_keyword
+from generator.tagrules import TagRule
+from generator.tagscan import ScannedPattern
 
 MAX_TAGS = 5
-TAG_KEYS = frozenset(
-    {"slug", "title", "description", "keywords", "regex", "exclude", "categories", "min_score"}
-)
-_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-
-
-@dataclass(frozen=True)
-class TagRule:
-    slug: str
-    title: str
-    description: str
-    patterns: tuple[tuple[str, re.Pattern[str], str], ...]
-    """(label, compiled pattern, needle) for each keyword and regex; the needle is a
-    lowercase word the text must contain for the pattern to have a chance ('' for regex):
-    a cheap substring test that spares most regex scans."""
-    exclude: tuple[re.Pattern[str], ...] = ()
-    categories: tuple[str, ...] = ()
-    min_score: int = 2
-
-
-def keyword_pattern(keyword: str) -> re.Pattern[str]:
-    """The pattern a keyword matches with; see the module docstring."""
-    parts = [re.escape(p) for p in re.split(r"[\s\-]+", keyword.strip()) if p]
-    body = r"[\s\-]?".join(parts)
-    flags = 0 if sum(c.isupper() for c in keyword) >= 2 else re.IGNORECASE
-    return re.compile(rf"(?<!\w){body}(?:e?s)?(?!\w)", flags)
-
-
-def _needle(keyword: str) -> str:
-    return max(re.split(r"[\s\-]+", keyword.strip().lower()), key=len)
-
-
-def _strings(value: object, name: str, line: int, what: str) -> list[str]:
-    if value is None:
-        return []
-    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-        raise InputError(name, line, f"{what} must be a list of non-empty strings")
-    return [v.strip() for v in value]
-
-
-def _rule(item: object, name: str, line: int) -> TagRule:
-    if not isinstance(item, LineDict):
-        raise InputError(name, line, "each tag must be a mapping")
-    lines = item.key_lines
-    for key in item:
-        if key not in TAG_KEYS:
-            raise InputError(name, lines[key], f"unknown key {key!r}; expected {sorted(TAG_KEYS)}")
-    for key in ("slug", "title", "description"):
-        if not isinstance(item.get(key), str) or not item[key].strip():
-            raise InputError(name, lines.get(key, line), f"tag needs a non-empty {key}")
-    slug = item["slug"].strip()
-    if not _SLUG.match(slug) or len(slug) > 40:
-        raise InputError(name, lines["slug"], f"slug {slug!r} must be lowercase a-z, 0-9 and -")
-    patterns = [
-        (kw, keyword_pattern(kw), _needle(kw))
-        for kw in _strings(item.get("keywords"), name, lines.get("keywords", line), "keywords")
-    ]
-    for rx in _strings(item.get("regex"), name, lines.get("regex", line), "regex"):
-        try:
-            patterns.append((f"/{rx}/", re.compile(rx, re.IGNORECASE), ""))
-        except re.error as exc:
-            raise InputError(name, lines["regex"], f"bad regex {rx!r}: {exc}") from None
-    categories = _strings(item.get("categories"), name, lines.get("categories", line), "categories")
-    if not patterns and not categories:
-        raise InputError(name, line, f"tag {slug!r} has no keywords, regex or categories")
-    min_score = item.get("min_score", 2)
-    if not isinstance(min_score, int) or min_score < 1:
-        raise InputError(name, lines.get("min_score", line), "min_score must be a whole number ≥ 1")
-    return TagRule(
-        slug=slug,
-        title=item["title"].strip(),
-        description=" ".join(item["description"].split()),
-        patterns=tuple(patterns),
-        exclude=tuple(
-            keyword_pattern(kw)
-            for kw in _strings(item.get("exclude"), name, lines.get("exclude", line), "exclude")
-        ),
-        categories=tuple(categories),
-        min_score=min_score,
-    )
-
-
-def load_tag_rules(path: Path, name: str = "content/tags.yaml") -> list[TagRule]:
-    """The rules of ``tags.yaml``, in file order. A missing file means no tags."""
-    if not path.exists():
-        return []
-    data = load_yaml(read_text(path, name), name)
-    if not isinstance(data, LineDict) or not isinstance(data.get("tags"), LineList):
-        raise InputError(name, 1, "expected 'tags:' with a list of tags")
-    rules: list[TagRule] = []
-    seen: set[str] = set()
-    for item, line in zip(data["tags"], data["tags"].item_lines, strict=True):
-        rule = _rule(item, name, line)
-        if rule.slug in seen:
-            raise InputError(name, line, f"duplicate tag slug {rule.slug!r}")
-        seen.add(rule.slug)
-        rules.append(rule)
-    return rules
+_MANUAL = 10**6  # the score of a manual tag: always kept
 
 
 _Hit = tuple[int, str, int]
@@ -193,7 +98,7 @@ class _Paper:
             return None
         if scanned.search(paper.title):
             return ("title", 0)
-        if any(scanned.search(k) for k in paper.keywords):
+        if any(hits_keyword(scanned.pattern, k) for k in paper.keywords):
             return ("keywords", 0)
         hits = scanned.count(paper.abstract)
         return ("abstract", hits) if hits else None
@@ -248,15 +153,31 @@ def _score(hits: list[_Hit]) -> int:
     return (3 if title else 0) + (2 if listed else 0) + min(most, 3)
 
 
-def _reason(hits: list[_Hit], rule: TagRule, categories: list[str]) -> str:
-    """Why a tag was given: the labels that hit, by place in rule order, then categories.
+def _reason(hits: list[_Hit], rule: TagRule, categories: list[str], paper: Paper | RawPaper) -> str:
+    """Why a tag was given: the words that hit, by place in rule order, then categories: a
+    keyword as written in the rules, a regex by the text it matched (its first match).
     Built only for the tags given, not for every rule scored."""
     where: dict[str, list[str]] = {"title": [], "keywords": [], "abstract": []}
     for e, place, count in sorted(hits):
-        where[place].append(f"“{rule.patterns[e][0]}”" + (f" ×{count}" if count > 1 else ""))
+        label, pattern, _ = rule.patterns[e]
+        if e in rule.regexes:
+            label = _matched_text(pattern, place, paper) or label
+        words = f"“{label}”" + (f" ×{count}" if count > 1 else "")
+        if words not in where[place]:  # two regexes may quote the same words
+            where[place].append(words)
     reasons = [f"{', '.join(labels)} in {place}" for place, labels in where.items() if labels]
     reasons += [f"arXiv category {category}" for category in categories]
     return "; ".join(reasons)
+
+
+def _matched_text(pattern: re.Pattern[str], place: str, paper: Paper | RawPaper) -> str:
+    """The words a regex matched first in a place of the paper, spaces folded."""
+    texts = {"title": [paper.title], "abstract": [paper.abstract]}.get(place, paper.keywords)
+    for text in texts:
+        for match in pattern.finditer(text):
+            if place != "keywords" or hits_keyword(pattern, text):
+                return " ".join(match[0].split())
+    return ""
 
 
 class Tagger:
@@ -271,12 +192,13 @@ class Tagger:
         self.order = {rule.slug: index for index, rule in enumerate(rules)}
         self.unique = len(self.order) == len(rules)
         self.matcher = _Matcher(rules)
+        self.displacing = any(rule.unless_tagged for rule in rules)
 
     def tags(self, paper: Paper | RawPaper) -> tuple[TagMatch, ...]:
         """The tags a paper gets, best ``MAX_TAGS`` in rule order, with their reasons."""
         rules, order, matcher = self.rules, self.order, self.matcher
         scored: list[tuple[int, int, TagMatch]] = [
-            (10**6, order[slug], TagMatch(slug, "tagged by hand"))
+            (_MANUAL, order[slug], TagMatch(slug, "tagged by hand"))
             for slug in paper.manual_tags
             if slug in self.known
         ]
@@ -287,11 +209,21 @@ class Tagger:
             if rule.slug in manual:
                 continue
             categories = [c for c in rule.categories if c in paper.categories]
+            if rule.title_only:  # their hits elsewhere do not count
+                hits = [h for h in hits if h[1] == "title" or h[0] not in rule.title_only]
+                if not hits and not categories:
+                    continue
             score = _score(hits) + 2 * len(categories)
             # Scoring first, then the veto: the same result, and most rules stop at the score.
             if score >= rule.min_score and not current.excluded(matcher.excludes[r]):
-                reason = _reason(hits, rule, categories)
+                reason = _reason(hits, rule, categories, paper)
                 scored.append((score, order[rule.slug], TagMatch(rule.slug, reason)))
+        if self.displacing:
+            given = {match.slug for *_, match in scored}
+            known = self.known
+            scored = [
+                t for t in scored if t[0] == _MANUAL or not given & known[t[2].slug].unless_tagged
+            ]
         if len(scored) > MAX_TAGS or paper.manual_tags or not self.unique:  # else in order
             scored.sort(key=lambda t: (-t[0], t[1]))
             scored = sorted(scored[:MAX_TAGS], key=lambda t: t[1])

@@ -10,19 +10,16 @@ such keyword is tried with its own compiled pattern, so hits and counts are exac
 of running each pattern on its own: overlapping keywords such as "language model" and
 "large language model" both hit. One-word keywords that ignore case need no trying.
 
-Indexed are the patterns ``tagging.keyword_pattern`` builds from words of ASCII letters,
+Indexed are the patterns ``tagrules.keyword_pattern`` builds from words of ASCII letters,
 digits and ``_`` (:func:`keyword_words`); any other pattern, and each ``regex`` entry, is
 run over the texts as before, though only where the literal text each match starts with
-occurs, when its parse tells (:class:`ScannedPattern`).
+occurs, when its parse tells (``generator.tagscan``).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-
-# The stdlib's regex parser (private, in ``re`` since 3.11), for ScannedPattern.
-from re import _parser as _regex_parser  # type: ignore[attr-defined]
 from typing import Any
 
 _ASCII_WORD = re.compile(r"[A-Za-z0-9_]+")
@@ -211,15 +208,15 @@ class PaperScan:
             if starts[0] < cut:
                 self.hits[i] = ("title", 0)
         for i, starts in self._tries.items():
-            if starts[0] < cut and _hit_at(patterns[i], title, starts, cut):
+            if starts[0] < cut and hit_at(patterns[i], title, starts, cut):
                 self.hits[i] = ("title", 0)
         if keywords:  # NUL is no word or separator character: no match spans two keywords
-            listed = "\0".join(keywords)
+            listed, ends = "\0".join(keywords), set[int]()
+            for at, keyword in zip(_offsets(keywords), keywords, strict=True):
+                ends.update(at + end for end in keyword_ends(keyword))
             found, tried = index.find(listed)
-            for i in found:
-                self.hits.setdefault(i, ("keywords", 0))
-            for i, starts in tried.items():
-                if i not in self.hits and _hit_at(patterns[i], listed, starts):
+            for i, starts in (*found.items(), *tried.items()):
+                if i not in self.hits and _ends_at(patterns[i], listed, starts, ends):
                     self.hits[i] = ("keywords", 0)
         for i, starts in self._hits.items():
             if i not in self.hits:  # no title hit: all in the abstract
@@ -239,10 +236,64 @@ class PaperScan:
         ``exclude`` keywords are searched: a match may run from the title on)."""
         if i in self._hits:
             return True
-        return _hit_at(self._index.patterns[i], self._text, self._tries.get(i, ()))
+        return hit_at(self._index.patterns[i], self._text, self._tries.get(i, ()))
 
 
-def _hit_at(
+_PARENTHESIS = re.compile(r"\s*\(([^()]*)\)\W*$")
+
+
+def keyword_ends(keyword: str) -> set[int]:
+    """Where a match may end in one of Hugging Face's keywords to hit it: at the end of the
+    keyword (before trailing punctuation), or of its main part and of the short name in a
+    trailing parenthesis ("Large Language Models (LLMs)"), and before a last word that
+    names no topic ("models", "methods", "framework", ...). A rule's keyword hits the list
+    only as the whole of a listed keyword or its last words, its head: "agent" hits "LLM
+    agents", "in-context" does not hit "in-context learning", nor "zero-shot" "zero-shot
+    audio editing"."""
+    found = _PARENTHESIS.search(keyword)
+    if found is None:
+        ends = {len(keyword.rstrip(_TRAILING))}
+    else:
+        ends = {found.start(), found.start(1) + len(found[1].rstrip(_TRAILING))}
+    for end in list(ends):
+        if generic := _GENERIC_HEAD.search(keyword, 0, end):
+            ends.add(generic.start())
+    return ends
+
+
+_TRAILING = " \t\n.,;:!?)]}\"'"
+# A last word that names no topic: "diffusion" hits "denoising diffusion models" too.
+_GENERIC_HEAD = re.compile(
+    r"[\s\-]+(?:models?|methods?|frameworks?|approach(?:es)?|systems?|techniques?|tasks?"
+    r"|polic(?:y|ies)|networks?|algorithms?)$",
+    re.IGNORECASE,
+)
+
+
+def hits_keyword(pattern: re.Pattern[str], keyword: str) -> bool:
+    """Whether ``pattern`` hits one of Hugging Face's keywords, see :func:`keyword_ends`."""
+    return _ends_at(pattern, keyword, range(len(keyword)), keyword_ends(keyword))
+
+
+def _offsets(keywords: tuple[str, ...]) -> list[int]:
+    """Where each keyword starts in the keywords joined by one character."""
+    offsets, at = [], 0
+    for keyword in keywords:
+        offsets.append(at)
+        at += len(keyword) + 1
+    return offsets
+
+
+def _ends_at(pattern: re.Pattern[str], text: str, starts: Iterable[int], ends: set[int]) -> bool:
+    """Whether ``pattern`` matches ``text`` from one of ``starts`` to one of ``ends``."""
+    for at in starts:
+        match = pattern.match(text, at)
+        if match is not None and match.end() in ends:
+            return True
+    return False
+
+
+def hit_at(
     pattern: re.Pattern[str], text: str, starts: Iterable[int], stop: int | None = None
 ) -> bool:
     """Whether ``pattern`` matches ``text`` at one of ``starts`` (ascending) before
@@ -253,125 +304,3 @@ def _hit_at(
         if pattern.match(text, at):
             return True
     return False
-
-
-class ScannedPattern:
-    """A pattern the index does not cover (each ``regex`` entry, unusual keywords), with
-    what its parse tells: text every match contains (``needs``: one string of each set)
-    and text every match starts with (``starts``), lowercased ASCII. On ASCII text they
-    spare most scans: no need, no match; else the pattern is tried only where a start
-    occurs. ``search`` and ``count`` answer as ``pattern.search`` and ``findall`` would."""
-
-    def __init__(self, pattern: re.Pattern[str]) -> None:
-        self.pattern = pattern
-        self.needs: list[frozenset[str]] = []
-        self.starts: frozenset[str] | None = None
-        try:
-            parsed = _regex_parser.parse(pattern.pattern, pattern.flags)
-            self.needs = _needs(parsed)
-            self.starts = _starts(parsed)
-        except Exception:  # a parser that changed shape: then just run the pattern
-            pass
-        # Likely the rarest first: single strings, long ones. Short ones are everywhere.
-        self.needs = sorted(
-            (need for need in self.needs if min(map(len, need)) >= 3),
-            key=lambda need: (len(need), -min(map(len, need))),
-        )
-
-    def may_match(self, ascii: bool, folded: str) -> bool:
-        """False when the text is ``ascii`` and ``folded``, its lowercase, lacks a need.
-        Beyond ASCII, ``re`` ignoring case is not lowercasing (ſ matches s)."""
-        if ascii:
-            for need in self.needs:
-                for text in need:
-                    if text in folded:
-                        break
-                else:
-                    return False
-        return True
-
-    def _positions(self, text: str) -> list[int] | None:
-        if self.starts is None or not text.isascii():
-            return None
-        low, found = text.lower(), set()
-        for start in self.starts:
-            at = low.find(start)
-            while at >= 0:
-                found.add(at)
-                at = low.find(start, at + 1)
-        return sorted(found)
-
-    def search(self, text: str) -> bool:
-        positions = self._positions(text)
-        if positions is None:
-            return self.pattern.search(text) is not None
-        return _hit_at(self.pattern, text, positions)
-
-    def count(self, text: str) -> int:
-        positions = self._positions(text)
-        if positions is None:
-            return len(self.pattern.findall(text))
-        hits, end = 0, 0
-        for at in positions:  # matches are not empty: they start with a start
-            if at >= end and (match := self.pattern.match(text, at)):
-                hits, end = hits + 1, match.end()
-        return hits
-
-
-_REPEATS = (_regex_parser.MAX_REPEAT, _regex_parser.MIN_REPEAT, _regex_parser.POSSESSIVE_REPEAT)
-
-
-def _needs(items: Any) -> list[frozenset[str]]:
-    """Needs of a parsed sequence: each run of ASCII literals, and the needs of groups,
-    repeats of at least one and branches whose every alternative needs something."""
-    p = _regex_parser
-    needs: list[frozenset[str]] = []
-    run = ""
-    for op, arg in items:
-        if op is p.LITERAL and chr(arg).isascii():
-            run += chr(arg).lower()
-            continue
-        if run:
-            needs.append(frozenset({run}))
-            run = ""
-        if op is p.SUBPATTERN:
-            needs += _needs(arg[-1])
-        elif op in _REPEATS and arg[0] >= 1:
-            needs += _needs(arg[2])
-        elif op is p.ATOMIC_GROUP:
-            needs += _needs(arg)
-        elif op is p.BRANCH:
-            options = [_needs(alternative) for alternative in arg[1]]
-            if all(options):
-                best = [max(o, key=lambda need: min(map(len, need))) for o in options]
-                needs.append(frozenset().union(*best))
-    if run:
-        needs.append(frozenset({run}))
-    return needs
-
-
-def _starts(items: Any) -> frozenset[str] | None:
-    """The ASCII literal text every match of a parsed sequence starts with (one of the
-    set), lowercased; None when a match may start otherwise (or be empty)."""
-    p = _regex_parser
-    run = ""
-    for op, arg in items:
-        if op is p.LITERAL and chr(arg).isascii():
-            run += chr(arg).lower()
-            continue
-        if run:
-            break
-        if op in (p.AT, p.ASSERT, p.ASSERT_NOT):  # zero width: the match starts after
-            continue
-        if op is p.SUBPATTERN:
-            return _starts(arg[-1])
-        if op in _REPEATS and arg[0] >= 1:
-            return _starts(arg[2])
-        if op is p.ATOMIC_GROUP:
-            return _starts(arg)
-        if op is p.BRANCH:
-            options = [_starts(alternative) for alternative in arg[1]]
-            known = [option for option in options if option is not None]
-            return frozenset().union(*known) if len(known) == len(options) else None
-        return None
-    return frozenset({run}) if run else None

@@ -17,7 +17,7 @@ from generator.generate import read_corpus
 from generator.model import HubInfo, Link, Paper, TagMatch
 from generator.pages import _ENV, PageRenderer, paper_links
 from generator.settings import Settings
-from generator.tagging import load_tag_rules
+from generator.tagrules import load_tag_rules
 
 from conftest import ROOT
 

@@ -1,7 +1,6 @@
 import dataclasses
 import random
 import re
-from collections import Counter
 from datetime import date
 from pathlib import Path
 
@@ -15,14 +14,10 @@ from generator.merge import merge_papers
 from generator.model import Paper, TagMatch
 from generator.readers.hf_json import read_hf_json
 from generator.readers.page_dump import read_page_dump
-from generator.tagging import (
-    MAX_TAGS,
-    TagRule,
-    assign_tags,
-    keyword_pattern,
-    load_tag_rules,
-)
-from generator.tagindex import KeywordIndex, ScannedPattern, fold_words, keyword_words
+from generator.tagging import MAX_TAGS, assign_tags
+from generator.tagindex import KeywordIndex, fold_words, hits_keyword, keyword_words
+from generator.tagrules import TagRule, keyword_pattern, load_tag_rules
+from generator.tagscan import ScannedPattern
 
 from conftest import HF_FIXTURE, ROOT, SEED
 
@@ -116,18 +111,16 @@ def test_rule_errors_name_the_line(tmp_path):
 
 
 def test_shipped_taxonomy_on_the_seed():
-    """The acceptance rules for the default taxonomy on the shipped sample."""
+    """The shipped sample (89 papers of one day, mostly on alignment and calibration): every
+    paper gets a tag, with a reason. Coverage and balance on the field are measured on real
+    papers below (test_shipped_taxonomy_on_real_papers)."""
     rules = load_tag_rules(ROOT / "content" / "tags.yaml")
-    assert 20 <= len(rules) <= 40
+    assert 30 <= len(rules) <= 45
     papers = merge_papers(read_page_dump(SEED, "seed.txt").papers).papers
     assign_tags(papers, rules)
     assert all(1 <= len(p.tags) <= MAX_TAGS for p in papers), [
         p.title for p in papers if not p.tags
     ]
-    counts = Counter(m.slug for p in papers for m in p.tags)
-    assert set(counts) == {r.slug for r in rules}, "every tag page has papers"
-    assert max(counts.values()) <= 0.4 * len(papers)
-    assert sum(1 for c in counts.values() if c >= 2) >= 15
     assert all(m.reason for p in papers for m in p.tags)
 
 
@@ -170,16 +163,26 @@ def reference_assign_tags(papers: list[Paper], rules: list[TagRule]) -> list[str
                 continue
             where: dict[str, list[str]] = {"title": [], "keywords": [], "abstract": []}
             most = 0
-            for label, pattern, needle in rule.patterns:
+            for e, (label, pattern, needle) in enumerate(rule.patterns):
                 if needle and needle not in folded:
                     continue
-                if pattern.search(p.title):
-                    where["title"].append(f"“{label}”")
-                elif any(pattern.search(k) for k in p.keywords):
-                    where["keywords"].append(f"“{label}”")
+                listed = [k for k in p.keywords if reference_hits_keyword(pattern, k)]
+                if found := pattern.search(p.title):
+                    place, hits = "title", 1
+                elif e in rule.title_only:
+                    continue
+                elif listed:
+                    place, hits, found = "keywords", 1, pattern.search(listed[0])
                 elif hits := len(pattern.findall(p.abstract)):
-                    where["abstract"].append(f"“{label}”" + (f" ×{hits}" if hits > 1 else ""))
+                    place, found = "abstract", pattern.search(p.abstract)
                     most = max(most, hits)
+                else:
+                    continue
+                if e in rule.regexes and found and found[0].strip():
+                    label = " ".join(found[0].split())  # a regex's reason quotes the text
+                words = f"“{label}”" + (f" ×{hits}" if hits > 1 else "")
+                if words not in where[place]:
+                    where[place].append(words)
             score = (3 if where["title"] else 0) + (2 if where["keywords"] else 0) + min(most, 3)
             reasons = [f"{', '.join(ws)} in {place}" for place, ws in where.items() if ws]
             for category in rule.categories:
@@ -188,9 +191,31 @@ def reference_assign_tags(papers: list[Paper], rules: list[TagRule]) -> list[str
                     reasons.append(f"arXiv category {category}")
             if score >= rule.min_score:
                 scored.append((score, order[rule.slug], TagMatch(rule.slug, "; ".join(reasons))))
+        given = {m.slug for *_, m in scored}
+        unless = {rule.slug: rule.unless_tagged for rule in rules}
+        scored = [t for t in scored if t[0] == 10**6 or not unless[t[2].slug] & given]
         scored.sort(key=lambda t: (-t[0], t[1]))
         p.tags = tuple(m for *_, m in sorted(scored[:MAX_TAGS], key=lambda t: t[1]))
     return warnings
+
+
+def reference_hits_keyword(pattern: re.Pattern[str], keyword: str) -> bool:
+    """A match that ends where the keyword does, or its main part, or a short name in its
+    trailing parenthesis: "agent" hits "LLM agents", "in-context" not "in-context learning"."""
+    main = re.sub(r"\s*\([^()]*\)\W*$", "", keyword)
+    short = re.fullmatch(r".*\(([^()]*)\)\W*", keyword)
+    if main == keyword:
+        ends = {len(keyword.rstrip(" \t\n.,;:!?)]}\"'"))}
+    else:
+        ends = {len(main), short.start(1) + len(short[1].rstrip(" \t\n.,;:!?)]}\"'"))}
+    generic = r"[\s\-]+(?:models?|methods?|frameworks?|approach(?:es)?|systems?|techniques?|tasks?|polic(?:y|ies)|networks?|algorithms?)$"  # noqa: E501
+    for end in list(ends):
+        if head := re.search(generic, keyword[:end], re.IGNORECASE):
+            ends.add(head.start())
+    return any(
+        (m := pattern.match(keyword, at)) is not None and m.end() in ends
+        for at in range(len(keyword))
+    )
 
 
 def assert_same_tags(papers: list[Paper], rules: list[TagRule]) -> None:
@@ -406,3 +431,25 @@ def test_scanned_patterns_answer_as_search_and_findall(text):
         assert scanned.count(text) == len(pattern.findall(text)), regex
         if not scanned.may_match(text.isascii(), text.lower()):
             assert not pattern.search(text), regex
+
+
+@pytest.mark.parametrize(
+    ("keyword", "listed", "hit"),
+    [
+        ("agent", "LLM agents", True),
+        ("in-context", "in-context learning", False),
+        ("zero-shot", "zero-shot audio editing", False),
+        ("large language model", "Large Language Models (LLMs)", True),
+        ("LLM", "Large Language Models (LLMs)", True),
+        ("language model", "language models, ", True),
+        ("model", "model-based planning", False),
+        ("diffusion", "denoising diffusion models", True),
+        ("diffusion", "diffusion-based editing", False),
+        ("agent", "multi-agent framework", True),
+        ("LLM", "LLM-based framework", False),
+    ],
+)
+def test_a_keyword_hits_a_listed_keyword_whole_or_at_its_end(keyword, listed, hit):
+    pattern = keyword_pattern(keyword)
+    assert hits_keyword(pattern, listed) is hit
+    assert reference_hits_keyword(pattern, listed) is hit

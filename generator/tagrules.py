@@ -1,0 +1,140 @@
+"""The tag rules of ``content/tags.yaml``, read and checked: one :class:`TagRule` per tag,
+its keywords made patterns (see ``generator.tagging`` for how they match and score)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator.errors import InputError
+from generator.readers.base import read_text
+from generator.yamlio import LineDict, LineList, load_yaml
+
+TAG_KEYS = frozenset(
+    {
+        "slug", "title", "description", "keywords", "regex", "title_keywords", "title_regex",
+        "exclude", "unless_tagged", "categories", "min_score",
+    }
+)  # fmt: skip
+_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+@dataclass(frozen=True)
+class TagRule:
+    slug: str
+    title: str
+    description: str
+    patterns: tuple[tuple[str, re.Pattern[str], str], ...]
+    """(label, compiled pattern, needle) for each keyword and regex; the needle is a
+    lowercase word the text must contain for the pattern to have a chance ('' for regex):
+    a cheap substring test that spares most regex scans."""
+    exclude: tuple[re.Pattern[str], ...] = ()
+    categories: tuple[str, ...] = ()
+    min_score: int = 2
+    title_only: frozenset[int] = frozenset()
+    """Positions in ``patterns`` of the entries that count only in a title."""
+    regexes: frozenset[int] = frozenset()
+    """Positions in ``patterns`` of the ``regex`` entries: their reasons quote the text."""
+    unless_tagged: frozenset[str] = frozenset()
+    """Tags that take this one's place: it is not given to a paper that gets one of them
+    (a broad tag, such as LLMs, kept for papers that are not about something narrower)."""
+
+
+def keyword_pattern(keyword: str) -> re.Pattern[str]:
+    """The pattern a keyword matches with; see the module docstring."""
+    parts = [re.escape(p) for p in re.split(r"[\s\-]+", keyword.strip()) if p]
+    body = r"[\s\-]?".join(parts)
+    flags = 0 if sum(c.isupper() for c in keyword) >= 2 else re.IGNORECASE
+    return re.compile(rf"(?<!\w){body}(?:e?s)?(?!\w)", flags)
+
+
+def _needle(keyword: str) -> str:
+    return max(re.split(r"[\s\-]+", keyword.strip().lower()), key=len)
+
+
+def _strings(value: object, name: str, line: int, what: str) -> list[str]:
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise InputError(name, line, f"{what} must be a list of non-empty strings")
+    return [v.strip() for v in value]
+
+
+def _rule(item: object, name: str, line: int) -> TagRule:
+    if not isinstance(item, LineDict):
+        raise InputError(name, line, "each tag must be a mapping")
+    lines = item.key_lines
+    for key in item:
+        if key not in TAG_KEYS:
+            raise InputError(name, lines[key], f"unknown key {key!r}; expected {sorted(TAG_KEYS)}")
+    for key in ("slug", "title", "description"):
+        if not isinstance(item.get(key), str) or not item[key].strip():
+            raise InputError(name, lines.get(key, line), f"tag needs a non-empty {key}")
+    slug = item["slug"].strip()
+    if not _SLUG.match(slug) or len(slug) > 40:
+        raise InputError(name, lines["slug"], f"slug {slug!r} must be lowercase a-z, 0-9 and -")
+    patterns: list[tuple[str, re.Pattern[str], str]] = []
+    title_only: set[int] = set()
+    regexes: set[int] = set()
+    for key in ("keywords", "regex", "title_keywords", "title_regex"):
+        at = lines.get(key, line)
+        for entry in _strings(item.get(key), name, at, key):
+            if key.startswith("title_"):
+                title_only.add(len(patterns))
+            if key.endswith("regex"):
+                regexes.add(len(patterns))
+                patterns.append((f"/{entry}/", _regex(entry, name, at), ""))
+            else:
+                patterns.append((entry, keyword_pattern(entry), _needle(entry)))
+    categories = _strings(item.get("categories"), name, lines.get("categories", line), "categories")
+    if not patterns and not categories:
+        raise InputError(name, line, f"tag {slug!r} has no keywords, regex or categories")
+    min_score = item.get("min_score", 2)
+    if not isinstance(min_score, int) or min_score < 1:
+        raise InputError(name, lines.get("min_score", line), "min_score must be a whole number ≥ 1")
+    return TagRule(
+        slug=slug,
+        title=item["title"].strip(),
+        description=" ".join(item["description"].split()),
+        patterns=tuple(patterns),
+        exclude=tuple(
+            keyword_pattern(kw)
+            for kw in _strings(item.get("exclude"), name, lines.get("exclude", line), "exclude")
+        ),
+        categories=tuple(categories),
+        min_score=min_score,
+        title_only=frozenset(title_only),
+        regexes=frozenset(regexes),
+        unless_tagged=frozenset(
+            _strings(item.get("unless_tagged"), name, lines.get("unless_tagged", line), "tags")
+        ),
+    )
+
+
+def _regex(entry: str, name: str, line: int) -> re.Pattern[str]:
+    try:
+        return re.compile(entry, re.IGNORECASE)
+    except re.error as exc:
+        raise InputError(name, line, f"bad regex {entry!r}: {exc}") from None
+
+
+def load_tag_rules(path: Path, name: str = "content/tags.yaml") -> list[TagRule]:
+    """The rules of ``tags.yaml``, in file order. A missing file means no tags."""
+    if not path.exists():
+        return []
+    data = load_yaml(read_text(path, name), name)
+    if not isinstance(data, LineDict) or not isinstance(data.get("tags"), LineList):
+        raise InputError(name, 1, "expected 'tags:' with a list of tags")
+    rules: list[TagRule] = []
+    seen: set[str] = set()
+    for item, line in zip(data["tags"], data["tags"].item_lines, strict=True):
+        rule = _rule(item, name, line)
+        if rule.slug in seen:
+            raise InputError(name, line, f"duplicate tag slug {rule.slug!r}")
+        seen.add(rule.slug)
+        rules.append(rule)
+    for rule, line in zip(rules, data["tags"].item_lines, strict=True):
+        if unknown := sorted(rule.unless_tagged - seen):
+            raise InputError(name, line, f"unless_tagged names unknown tags {unknown}")
+    return rules

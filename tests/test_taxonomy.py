@@ -1,0 +1,224 @@
+"""The shipped taxonomy (content/tags.yaml) on real papers: 300 Hugging Face Daily Papers
+items of 2023-2025 (tests/data/real-papers/hf/set1.json, read by the real reader), their
+coverage and balance, and agreement with the tags careful readers gave them
+(tests/data/labels-set1.yaml, labelled without seeing the rules). Also what a reason says,
+the words rules must not fire on, and the order of the tags index and the OPML."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from generator.build import run_build
+from generator.generate import Corpus, read_corpus
+from generator.model import Paper
+from generator.tagging import MAX_TAGS, assign_tags
+from generator.tagreport import agreement, balance, load_labels
+from generator.tagrules import load_tag_rules
+
+from conftest import ROOT
+
+DATA = Path(__file__).parent / "data"
+REAL = DATA / "real-papers"
+LABELS = DATA / "labels-set1.yaml"
+SHIPPED = load_tag_rules(ROOT / "content" / "tags.yaml")
+
+
+def real_content(folder: Path) -> Path:
+    """The real papers and the shipped rules as a content folder."""
+    content = folder / "content"
+    shutil.copytree(REAL, content)
+    shutil.copy(ROOT / "content" / "tags.yaml", content / "tags.yaml")
+    return content
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Corpus:
+    return read_corpus(real_content(tmp_path_factory.mktemp("real")))
+
+
+def test_shipped_taxonomy_covers_and_balances_real_papers(corpus):
+    figures = balance(corpus.papers)
+    assert figures.papers == 300
+    assert 30 <= len(SHIPPED) <= 45
+    assert figures.coverage >= 0.97, [p.title for p in corpus.papers if not p.tags][:20]
+    assert figures.max_share <= 0.35, max(figures.counts.items(), key=lambda kv: kv[1])
+    assert max(figures.per_paper) <= MAX_TAGS
+    assert 1.5 <= figures.median_tags <= 2.5
+    assert sum(1 for n in figures.counts.values() if n >= 3) >= 25, "tags that earn a page"
+
+
+# What the rules reach on set 1 (precision 82 %, recall 72 %, micro-averaged), as a floor
+# that a change to the rules must not go below. Issue 17 asks for 90 % and 80 %: not met
+# yet (the test below says so and fails the day it is: then raise these).
+PRECISION, RECALL = 0.81, 0.71
+
+
+def test_shipped_rules_agree_with_the_labelled_papers(corpus):
+    labels = load_labels(LABELS)
+    scores = agreement(corpus.papers, labels)
+    assert scores.papers == len(labels) == 300 and not scores.missing
+    assert scores.precision >= PRECISION and scores.recall >= RECALL, (
+        scores.precision,
+        scores.recall,
+    )
+
+
+@pytest.mark.xfail(strict=True, reason="issue 17's 90 % precision, 80 % recall: not reached")
+def test_shipped_rules_reach_the_issues_precision_and_recall(corpus):
+    scores = agreement(corpus.papers, load_labels(LABELS))
+    assert scores.precision >= 0.90 and scores.recall >= 0.80
+
+
+def test_labels_use_the_shipped_tags():
+    slugs = {rule.slug for rule in SHIPPED}
+    labels = load_labels(LABELS)
+    assert all(tags and tags <= slugs for tags in labels.values())
+
+
+_PATTERN_RESIDUE = re.compile(r"“/|\(\?|\\[bwsdWSD]|\[\^|\]\{|\)\?")
+
+
+def _folded(text: str) -> str:
+    return re.sub(r"[\s\-]+", "", text.lower())  # a keyword's space or hyphen is optional
+
+
+def test_reasons_name_the_words_that_matched(corpus):
+    """Every reason on real papers quotes words, never a pattern: each quoted text is in
+    the place it names (a keyword's words, or the text a regex matched)."""
+    checked = 0
+    for paper in corpus.papers:
+        places = {
+            "title": _folded(paper.title),
+            "abstract": _folded(paper.abstract),
+            "keywords": _folded("|".join(paper.keywords)),
+        }
+        for match in paper.tags:
+            assert not _PATTERN_RESIDUE.search(match.reason), match.reason
+            for part in match.reason.split("; "):
+                words, _, place = part.rpartition(" in ")
+                for quoted in re.findall(r"“([^”]+)”", words):
+                    stem = _folded(quoted).rstrip("s")  # "LLM" hits "LLMs", "dataset" "datasets"
+                    assert stem in places[place], (paper.title, match.reason)
+                    checked += 1
+    assert checked > 500
+
+
+RULE_WITH_REGEX = """\
+tags:
+  - slug: agents
+    title: Agents
+    description: Agents.
+    keywords: [agentic, tool use]
+    regex: ['multi-?agent (?:system|framework)s?']
+    min_score: 2
+"""
+
+
+def paper(title: str, abstract: str = "", keywords: tuple[str, ...] = ()) -> Paper:
+    return Paper(
+        id="x", title=title, abstract=abstract, days=(), rank=0, sources=("a",), keywords=keywords
+    )
+
+
+def test_a_regex_reason_quotes_the_matched_text(tmp_path):
+    (tmp_path / "tags.yaml").write_text(RULE_WITH_REGEX, encoding="utf-8")
+    rules = load_tag_rules(tmp_path / "tags.yaml")
+    p = paper(
+        "Agentic search",
+        "We build a Multi-Agent System.\nMultiagent frameworks help.",
+        ("tool use",),
+    )
+    assign_tags([p], rules)
+    [match] = p.tags
+    assert match.reason == (
+        "“agentic” in title; “tool use” in keywords; “Multi-Agent System” ×2 in abstract"
+    )
+
+
+def test_zero_shot_is_not_few_shot_learning_and_in_context_is_not_icl():
+    """The issue's wrong words: "zero-shot" made a zero-shot audio-editing paper
+    meta-learning, and "in-context" in Hugging Face's keywords made AudioLDM 2 an
+    in-context learning paper."""
+    editing = paper(
+        "Zero-Shot Unsupervised and Text-Based Audio Editing Using DDPM Inversion",
+        "Editing signals using large pre-trained models, in a zero-shot manner, has recently"
+        " seen rapid advancements in the image domain. We explore zero-shot editing of audio"
+        " signals with a pre-trained diffusion model: zero-shot text-based editing of music.",
+        ("zero-shot editing", "DDPM inversion", "audio editing", "diffusion models"),
+    )
+    audioldm = paper(
+        "AudioLDM 2: Learning Holistic Audio Generation with Self-supervised Pretraining",
+        "We propose a framework that uses the same learning method for speech, music and sound"
+        " effect generation: a language of audio, from which a latent diffusion model"
+        " generates audio conditioned on it.",
+        ("in-context audio generation", "in-context", "latent diffusion model", "AudioMAE"),
+    )
+    assign_tags([editing, audioldm], SHIPPED)
+    assert "meta-learning" not in {m.slug for m in editing.tags}
+    assert "speech-audio" in {m.slug for m in editing.tags}
+    assert "in-context-learning" not in {m.slug for m in audioldm.tags}
+    assert "speech-audio" in {m.slug for m in audioldm.tags}
+    icl = paper(
+        "What Makes In-Context Learning Work?",
+        "Large language models learn in context from demonstrations.",
+        ("in-context learning",),
+    )
+    assign_tags([icl], SHIPPED)
+    assert "in-context-learning" in {m.slug for m in icl.tags}
+
+
+RULES_NARROW_AND_BROAD = """\
+tags:
+  - slug: llm
+    title: LLMs
+    description: LLMs.
+    keywords: [LLM]
+    unless_tagged: [agents]
+  - slug: agents
+    title: Agents
+    description: Agents.
+    keywords: [agent]
+  - slug: code
+    title: Code
+    description: Code.
+    title_keywords: [code]
+"""
+
+
+def test_unless_tagged_and_title_keywords(tmp_path):
+    (tmp_path / "tags.yaml").write_text(RULES_NARROW_AND_BROAD, encoding="utf-8")
+    rules = load_tag_rules(tmp_path / "tags.yaml")
+    papers = [
+        paper("LLM agents for code", "An agent."),
+        paper("Scaling LLM pretraining", "Our code is available."),
+    ]
+    assign_tags(papers, rules)
+    assert [[m.slug for m in p.tags] for p in papers] == [["agents", "code"], ["llm"]]
+    (tmp_path / "tags.yaml").write_text(
+        RULES_NARROW_AND_BROAD.replace("[agents]", "[robots]"), encoding="utf-8"
+    )
+    with pytest.raises(Exception, match=r"tags.yaml:2: unless_tagged names unknown tags"):
+        load_tag_rules(tmp_path / "tags.yaml", "tags.yaml")
+
+
+def test_tags_index_and_opml_list_tags_by_size(tmp_path):
+    """The tags index and the OPML's "By tag" group: most papers first, the same order."""
+    content = real_content(tmp_path)
+    (tmp_path / "mkdocs.yml").write_text(
+        "site_name: Real\nsite_url: https://real.example.org/\n", encoding="utf-8"
+    )
+    run_build(content, tmp_path / "docs", tmp_path / "mkdocs.yml")
+    index = (tmp_path / "docs" / "tags" / "index.md").read_text(encoding="utf-8")
+    rows = re.findall(r'<tr><td><a href="([a-z0-9-]+)/">.*?</td><td>(\d+)</td>', index)
+    assert len(rows) == len(SHIPPED)
+    counts = [int(count) for _, count in rows]
+    assert counts == sorted(counts, reverse=True) and counts[0] > counts[-1]
+    opml = ET.parse(tmp_path / "docs" / "feeds.opml").getroot()
+    [by_tag] = [o for o in opml.iter("outline") if o.get("text") == "By tag"]
+    slugs = [o.get("xmlUrl", "").split("/tags/")[1].split("/")[0] for o in by_tag]
+    assert slugs == [slug for slug, _ in rows]
