@@ -63,7 +63,7 @@ class _Matcher:
             for e, (_, pattern, needle) in enumerate(rule.patterns):
                 i = ids.get(pattern)
                 if i is None:
-                    scanned.append((e, needle, ScannedPattern(pattern)))
+                    scanned.append((e, needle, ScannedPattern(pattern, needle)))
                 else:
                     gate = needle if needle not in self.index.words[i] else ""
                     self.users.setdefault(i, []).append((r, e, gate))

@@ -84,7 +84,7 @@ def _rule(item: object, name: str, line: int) -> TagRule:
                 title_only.add(len(patterns))
             if key.endswith("regex"):
                 regexes.add(len(patterns))
-                patterns.append((f"/{entry}/", _regex(entry, name, at), ""))
+                patterns.append((f"/{entry}/", _regex(entry, name, at), required_word(entry)))
             else:
                 patterns.append((entry, keyword_pattern(entry), _needle(entry)))
     categories = _strings(item.get("categories"), name, lines.get("categories", line), "categories")
@@ -110,6 +110,39 @@ def _rule(item: object, name: str, line: int) -> TagRule:
             _strings(item.get("unless_tagged"), name, lines.get("unless_tagged", line), "tags")
         ),
     )
+
+
+_TOP_LEVEL_WORD = re.compile(r"[a-z]{3,}")
+
+
+def required_word(regex: str) -> str:
+    """A word every match of ``regex`` holds (lowercased), for the cheap test that spares
+    most scans of a regex entry: the longest run of plain letters at the pattern's top
+    level (outside groups and classes, not under a ``?``, ``*`` or ``{``); "" when the
+    pattern has a top-level ``|`` or no such run. Read from the pattern's text with a
+    deliberately small scan: anything it does not understand gives no word, never a
+    wrong one."""
+    depth, plain, index = 0, [], 0
+    while index < len(regex):
+        char = regex[index]
+        if char == "\\":
+            plain.append(" ")  # an escape (\b, \w, \.) breaks a run
+            index += 2
+            continue
+        if char in "([":
+            depth += 1
+        elif char in ")]":
+            depth -= 1
+        elif depth == 0 and char == "|":
+            return ""
+        if depth == 0 and char.isalpha() and char.isascii():
+            following = regex[index + 1 : index + 2]
+            plain.append(" " if following in ("?", "*", "{") else char.lower())
+        else:
+            plain.append(" ")
+        index += 1
+    words = _TOP_LEVEL_WORD.findall("".join(plain))
+    return max(words, key=len) if words else ""
 
 
 def _regex(entry: str, name: str, line: int) -> re.Pattern[str]:
