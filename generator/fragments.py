@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from jinja2 import Environment
 from jinja2.filters import do_truncate
@@ -35,6 +36,9 @@ LINK_LABELS = {
 #: Stands for a page's way up to the site root in a cached card. Cleaned paper text never
 #: holds NUL (``clean.py`` drops it), so the placeholder cannot come from a paper.
 ROOT = "\x00root\x00"
+
+#: What renders one part: (paper, medium, tag titles, root) → inner HTML, '' for none.
+PartRenderer = Callable[["Paper", "Medium", Mapping[str, str], str], str]
 
 _NEEDS_ESCAPING = re.compile("[&<>\"']")
 #: Only for ``do_truncate``, which reads the environment for a default we always give.
@@ -118,12 +122,25 @@ class Medium:
     """What comes before the parts; ``{id}`` is the paper's id."""
     close: str = ""
     separator: str = "\n"
+    """What goes between parts: a line break in cards and feeds, ``<br>`` in a digest item."""
     always: tuple[str, ...] = ()
     """Parts written even when empty: the card keeps its tag row's line (a blank line)."""
     author_limit: int | None = None
     """How many authors before "and N more"; None for all."""
     page_link: bool = False
     """Whether the links start with "Paper page" (feeds: a reader's way back to the site)."""
+
+    @cached_property
+    def plan(self) -> tuple[tuple[str, PartRenderer, str, str, bool], ...]:
+        """Per part: its renderer, opening and closing tags, and whether it is kept when
+        empty; worked out once, as a card is made 20,000 times at 10,000 papers."""
+        plan = []
+        for part in self.parts:
+            element = self.elements.get(part, "")
+            start = f"<{element}{self.attributes.get(part, '')}>" if element else ""
+            end = f"</{element}>" if element else ""
+            plan.append((part, _PARTS[part], start, end, part in self.always))
+        return tuple(plan)
 
 
 def paper_html(
@@ -134,15 +151,14 @@ def paper_html(
     :data:`ROOT` placeholder, on the site; the site's absolute URL in feeds and mail).
     ``number`` puts "3. " before the title (mail has no ``<ol>``)."""
     pieces = []
-    for part in medium.parts:
-        inner = _PARTS[part](paper, medium, tag_titles, root)
-        if inner or part in medium.always:
-            if part == "title" and number is not None:
+    for part, render, start, end, always in medium.plan:
+        inner = render(paper, medium, tag_titles, root)
+        if inner:
+            if number is not None and part == "title":
                 inner = f"{number}. {inner}"
-            element = medium.elements.get(part, "")
-            if element and inner:
-                inner = f"<{element}{medium.attributes.get(part, '')}>{inner}</{element}>"
-            pieces.append(inner)
+            pieces.append(start + inner + end)
+        elif always:
+            pieces.append("")
     opening = medium.open.replace("{id}", escaped(paper.id))
     return opening + medium.separator.join(pieces) + medium.close
 
@@ -223,7 +239,7 @@ def _meta(paper: Paper, medium: Medium, titles: Mapping[str, str], root: str) ->
     return escaped(" · ".join(meta))
 
 
-_PARTS: dict[str, Callable[[Paper, Medium, Mapping[str, str], str], str]] = {
+_PARTS: dict[str, PartRenderer] = {
     "title": _title,
     "authors": _authors,
     "tags": _tags,
