@@ -20,11 +20,12 @@ Ids and dates come from the data alone:
 from __future__ import annotations
 
 import html
-import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 from generator.feeds import Entry, FeedSpec
+from generator.fragments import DIGEST_ITEM, blurb, paper_html
 from generator.model import Paper
 from generator.pages import long_date
 from generator.settings import Settings
@@ -32,23 +33,28 @@ from generator.settings import Settings
 #: The hour (UTC) a digest is published at on its day (see the module docstring).
 DIGEST_HOUR = 11
 
-_SENTENCE = re.compile(r"^(.+?[.!?])(?=\s+[A-Z0-9(\"“]|\s*$)", re.DOTALL)
-#: A first sentence longer than this is cut at a word and ends with "…".
-BLURB_LIMIT = 300
-
-
 @dataclass(frozen=True)
 class DigestItem:
-    """One paper of a digest, as text: the renderers (feed HTML, email) escape it."""
+    """One paper of a digest, made once a build: the site's digest and its tags' share it.
+    Its text is as is (the plain-text mail takes it); ``html`` is escaped."""
 
-    title: str
+    paper: Paper
     url: str
     """The paper's page, absolute."""
     blurb: str
     """The TL;DR, else the abstract's first sentence; '' when the paper has neither."""
     tags: tuple[str, ...]
     """Tag titles."""
-    upvotes: int | None
+    html: str
+    """Its ``<li>`` in a digest feed entry (``generator/fragments.py``)."""
+
+    @property
+    def title(self) -> str:
+        return self.paper.title
+
+    @property
+    def upvotes(self) -> int | None:
+        return self.paper.upvotes
 
 
 @dataclass(frozen=True)
@@ -61,6 +67,8 @@ class Digest:
     """The date and the count: "Friday 6 June 2025: 12 papers in Agents"."""
     url: str
     """The day's page, absolute."""
+    tag_titles: Mapping[str, str]
+    """Tag titles by slug, for the renderers of its papers (feed HTML, email)."""
 
     @property
     def published(self) -> datetime:
@@ -69,18 +77,6 @@ class Digest:
     @property
     def updated(self) -> datetime:
         return self.published + timedelta(seconds=len(self.items))
-
-
-def blurb(paper: Paper) -> str:
-    """The line a digest shows for a paper: its TL;DR, else its abstract's first sentence."""
-    if paper.hub.summary:
-        return paper.hub.summary
-    abstract = " ".join(paper.abstract.split())
-    match = _SENTENCE.match(abstract)
-    sentence = match.group(1) if match else abstract
-    if len(sentence) > BLURB_LIMIT:
-        sentence = sentence[:BLURB_LIMIT].rsplit(" ", 1)[0].rstrip(",;:") + "…"
-    return sentence
 
 
 def of_tag(papers: list[Paper], tag: str) -> list[Paper]:
@@ -105,11 +101,11 @@ def day_digest(
         item = made.get(paper.id)
         if item is None:
             item = made[paper.id] = DigestItem(
-                title=paper.title,
+                paper=paper,
                 url=settings.paper_page(paper.id),
                 blurb=blurb(paper),
                 tags=tuple(tag_titles.get(t.slug, t.slug) for t in paper.tags),
-                upvotes=paper.upvotes,
+                html=paper_html(paper, DIGEST_ITEM, tag_titles, settings.absolute("")),
             )
         items.append(item)
     count = f"{len(items)} paper{'s' if len(items) != 1 else ''}"
@@ -119,6 +115,7 @@ def day_digest(
         items=tuple(items),
         title=f"{long_date(day)}: {count}{scope}",
         url=settings.absolute(f"days/{day.isoformat()}/"),
+        tag_titles=tag_titles,
     )
 
 
@@ -142,22 +139,15 @@ def digests(
 
 
 def digest_html(digest: Digest) -> str:
-    """The digest as the HTML of a feed entry: an ordered list of the papers."""
+    """The digest as the HTML of a feed entry: an ordered list of the papers, each as
+    ``generator/fragments.py`` writes a digest item (title, line, tags and upvotes)."""
     lines = [
         f'<p>Papers listed on <a href="{html.escape(digest.url)}">{long_date(digest.day)}</a>, '
         "in the order of the day's page.</p>",
         "<ol>",
+        *(item.html for item in digest.items),
+        "</ol>",
     ]
-    for item in digest.items:
-        parts = [f'<a href="{html.escape(item.url)}">{html.escape(item.title)}</a>']
-        if item.upvotes:
-            parts.append(f" (▲ {item.upvotes})")
-        if item.blurb:
-            parts.append(f"<br>{html.escape(item.blurb)}")
-        if item.tags:
-            parts.append(f"<br><small>{html.escape(', '.join(item.tags))}</small>")
-        lines.append(f"<li>{''.join(parts)}</li>")
-    lines.append("</ol>")
     return "\n".join(lines)
 
 

@@ -26,8 +26,8 @@ from feedgen.feed import FeedGenerator
 from lxml import etree
 
 from generator import __version__
+from generator.fragments import FEED_ENTRY, LINK_LABELS, paper_html, paper_links
 from generator.model import Paper
-from generator.pages import LINK_LABELS, paper_links
 from generator.settings import Settings
 
 _ATOM = "{http://www.w3.org/2005/Atom}"
@@ -98,21 +98,10 @@ def feed_updated(entries: tuple[Entry, ...], fallback: date | None) -> datetime:
 
 
 def entry_html(settings: Settings, paper: Paper, tag_titles: dict[str, str]) -> str:
-    """The entry content: the abstract, then the paper's links and tags."""
-    parts = [f"<p>{html.escape(paper.abstract)}</p>"] if paper.abstract else []
-    if paper.authors:
-        parts.append(f"<p>{html.escape(', '.join(paper.authors))}</p>")
-    links = [
-        f'<a href="{html.escape(url, quote=True)}">{html.escape(label)}</a>'
-        for label, url in paper_links(paper)
-    ]
-    page = settings.paper_page(paper.id)
-    links.insert(0, f'<a href="{html.escape(page, quote=True)}">Paper page</a>')
-    parts.append("<p>" + " · ".join(links) + "</p>")
-    if paper.tags:
-        names = ", ".join(html.escape(tag_titles.get(t.slug, t.slug)) for t in paper.tags)
-        parts.append(f"<p>Tags: {names}</p>")
-    return "\n".join(parts)
+    """The entry content: the abstract, the authors, the links (the paper page first) with
+    the upvotes, and the tags linked to their pages; ``generator/fragments.py`` makes it,
+    as it makes the site's cards, with absolute links."""
+    return paper_html(paper, FEED_ENTRY, tag_titles, settings.absolute(""))
 
 
 def paper_entry(settings: Settings, paper: Paper, tag_titles: dict[str, str]) -> Entry:

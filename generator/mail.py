@@ -32,7 +32,6 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import html
 import json
 import os
 import smtplib
@@ -45,6 +44,7 @@ from pathlib import Path
 
 from generator.digest import Digest, day_digest, digest_text, of_tag
 from generator.errors import BuildError, InputError
+from generator.fragments import MAIL_FONT, MAIL_ITEM, MAIL_LINK, escaped, paper_html
 from generator.settings import Settings, load_settings
 
 #: What was sent, under the content folder; not an input file (see readers.CONFIG_FILES).
@@ -176,37 +176,15 @@ def _quoted(text: str) -> str:
     return text.replace("\\", "\\\\").replace('"', '\\"')
 
 
-# Colours with at least 4.5:1 contrast on white; fonts every client has.
-_FONT = "font-family:Arial,Helvetica,sans-serif;"
-_LINK = "color:#283593;text-decoration:underline;"
-
-
 def email_html(settings: Settings, digest: Digest, sender: str) -> str:
-    """The HTML part: one centred 600 px table, a row per paper, styles inline."""
-    e = html.escape
-    rows = []
-    for number, item in enumerate(digest.items, 1):
-        cells = [
-            f'<p style="margin:0 0 6px;font-size:16px;line-height:1.3;font-weight:bold;">'
-            f'{number}. <a href="{e(item.url)}" style="{_LINK}">{e(item.title)}</a></p>'
-        ]
-        if item.blurb:
-            cells.append(
-                f'<p style="margin:0 0 6px;font-size:14px;line-height:1.45;">{e(item.blurb)}</p>'
-            )
-        meta = [", ".join(item.tags)] if item.tags else []
-        if item.upvotes:
-            meta.append(f"▲ {item.upvotes} upvotes")
-        if meta:
-            cells.append(
-                f'<p style="margin:0;font-size:12px;color:#4d4d4d;">{e(" · ".join(meta))}</p>'
-            )
-        rows.append(
-            '<tr><td style="padding:14px 24px;border-bottom:1px solid #e0e0e0;">'
-            + "".join(cells)
-            + "</td></tr>"
-        )
-    site = settings.absolute("")
+    """The HTML part: one centred 600 px table, a row per paper (``generator/fragments.py``
+    writes it, as it writes the digest feeds' items), styles inline."""
+    e = escaped
+    root = settings.absolute("")
+    rows = [
+        paper_html(item.paper, MAIL_ITEM, digest.tag_titles, root, number)
+        for number, item in enumerate(digest.items, 1)
+    ]
     feeds = settings.absolute("feeds/")
     unsubscribe = f"mailto:{sender}?subject=unsubscribe"
     return (
@@ -214,22 +192,22 @@ def email_html(settings: Settings, digest: Digest, sender: str) -> str:
         '<html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{e(digest.title)}</title></head>\n"
-        f'<body style="margin:0;padding:0;background:#f2f2f5;{_FONT}color:#1a1a1a;">\n'
+        f'<body style="margin:0;padding:0;background:#f2f2f5;{MAIL_FONT}color:#1a1a1a;">\n'
         '<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" '
         'style="background:#f2f2f5;"><tr><td align="center" style="padding:16px 8px;">\n'
         '<table role="presentation" width="600" cellpadding="0" cellspacing="0" border="0" '
-        f'style="width:100%;max-width:600px;background:#ffffff;{_FONT}color:#1a1a1a;">\n'
+        f'style="width:100%;max-width:600px;background:#ffffff;{MAIL_FONT}color:#1a1a1a;">\n'
         '<tr><td style="padding:20px 24px;border-bottom:3px solid #3949ab;">'
-        f'<p style="margin:0;font-size:13px;"><a href="{e(site)}" style="{_LINK}">'
+        f'<p style="margin:0;font-size:13px;"><a href="{e(root)}" style="{MAIL_LINK}">'
         f"{e(settings.site_name)}</a></p>"
         f'<h1 style="margin:6px 0 0;font-size:20px;line-height:1.3;">'
-        f'<a href="{e(digest.url)}" style="{_LINK}">{e(digest.title)}</a></h1></td></tr>\n'
+        f'<a href="{e(digest.url)}" style="{MAIL_LINK}">{e(digest.title)}</a></h1></td></tr>\n'
         + "\n".join(rows)
         + "\n"
         '<tr><td style="padding:16px 24px;font-size:12px;line-height:1.5;color:#4d4d4d;">'
         f"You get this mail because you are on the list of {e(settings.site_name)}. "
-        f'<a href="{e(unsubscribe)}" style="{_LINK}">Unsubscribe</a> · '
-        f'<a href="{e(feeds)}" style="{_LINK}">Feeds</a></td></tr>\n'
+        f'<a href="{e(unsubscribe)}" style="{MAIL_LINK}">Unsubscribe</a> · '
+        f'<a href="{e(feeds)}" style="{MAIL_LINK}">Feeds</a></td></tr>\n'
         "</table>\n</td></tr></table>\n</body></html>\n"
     )
 

@@ -5,13 +5,18 @@ regenerate with ``UPDATE_GOLDEN=1 make test`` and review the diff in git."""
 from __future__ import annotations
 
 import difflib
+import email
+import email.policy
+import json
 import os
 import shutil
 from pathlib import Path
 
+from lxml import html as lhtml
+
 from generator.build import run_build
 
-from conftest import ROOT, run_papers, tree_bytes
+from conftest import run_papers, tree_bytes
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 
@@ -52,8 +57,42 @@ def test_golden_output(tmp_path):
             raise AssertionError("\n".join(list(diff)[:60]))
 
 
-def test_golden_fixture_is_not_the_shipped_content():
-    assert (GOLDEN / "content").resolve() != (ROOT / "content").resolve()
+def _markup(path: Path):
+    """A generated Markdown page's raw HTML (front matter left out), parsed."""
+    text = path.read_text(encoding="utf-8").split("---\n\n", 1)[-1]
+    return lhtml.fragment_fromstring(text, create_parent="div")
+
+
+def test_golden_fixtures_exercise_every_render_path():
+    """The golden tree guards the bytes of each way a paper is rendered (cards, paper
+    pages, feed entries, digests, email) only if the fixtures reach each of them, hostile
+    text included."""
+    expected = GOLDEN / "expected"
+    day = _markup(expected / "days" / "2025-06-09" / "page" / "2" / "index.md")
+    day_one = _markup(expected / "days" / "2025-06-09.md")
+    for part in ("abstract", "tldr", "links", "upvotes", "authors"):
+        selector = f".paper-card__{part}"
+        assert day.cssselect(selector) or day_one.cssselect(selector), part
+    compact = _markup(expected / "tags" / "llm" / "index.md").cssselect("article.paper-card")
+    assert compact and not any(card.cssselect(".paper-card__abstract") for card in compact)
+    page = _markup(expected / "papers" / "2506.00002.md")
+    assert "<b>vision</b>" in page.cssselect(".paper-tldr")[0].text_content()
+    assert not page.cssselect(".paper-tldr b") and page.cssselect(".paper-tag-reason")
+    entries = json.loads((expected / "feed.json").read_text(encoding="utf-8"))["items"]
+    content = lhtml.fragment_fromstring(entries[0]["content_html"], create_parent="div")
+    assert content.cssselect('a[href^="https://golden.example.org/sub/papers/"]')
+    assert content.cssselect('ul a[href^="https://golden.example.org/sub/tags/"]')
+    digest = json.loads((expected / "digest" / "feed.json").read_text(encoding="utf-8"))
+    items = lhtml.fragment_fromstring(digest["items"][0]["content_html"], create_parent="div")
+    assert len(items.cssselect("ol > li")) >= 2 and "<b>vision</b>" in items.text_content()
+    mail = email.message_from_bytes(
+        (GOLDEN / "email" / "2025-06-06.eml").read_bytes(), policy=email.policy.default
+    )
+    rows = lhtml.document_fromstring(mail.get_body(("html",)).get_content())
+    titles = [p.text_content() for p in rows.cssselect("td > p:first-child")]
+    assert [t[:3] for t in titles if t[:1].isdigit()][:2] == ["1. ", "2. "]
+    text = mail.get_body(("plain",)).get_content()
+    assert text.count("https://golden.example.org/sub/papers/") >= 2
 
 
 def test_golden_email(tmp_path):

@@ -57,7 +57,7 @@ def test_more_expands_the_abstract_without_a_page_load(browser, shipped_site, wi
         assert _line_count(page, excerpt) > 3.5
         # Its accessible name is what shows: "Less" on the open card, "More" on the others.
         assert page.get_by_role("checkbox", name="Less", exact=True).count() == 1
-        assert page.get_by_role("checkbox", name="More", exact=True).count() == 88
+        assert page.get_by_role("checkbox", name="More", exact=True).count() == cards.count() - 1
         assert cards.nth(2).locator(".paper-card__abstract > p").evaluate(
             "e => e.scrollHeight > e.clientHeight"
         )  # the others stay clamped
