@@ -231,7 +231,7 @@ def bench(args: argparse.Namespace, work: Path) -> dict[str, Any]:
             # Fresh folders for each run, and nothing deleted before the last run: on a
             # file system without a journal, ext4 passes over the inodes freed in the last
             # minutes when it creates a file, and creating 10,000 files right after deleting
-            # as many took up to ten times as long (README, "Figures").
+            # as many took up to ten times as long (BENCHMARKS.md).
             run = work / f"{command}-{n + 1}"
             docs, site = run / "docs", run / "site"
             argv = [*PAPERS, command, "--content", str(content), "--docs-dir", str(docs),
