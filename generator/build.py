@@ -39,7 +39,7 @@ from pathlib import Path
 from generator.generate import Corpus, Summary, read_corpus
 from generator.outputs import render_site
 from generator.process import Child, StepTiming, run_child, timed
-from generator.search_index import drop_unused, start_index, write_search_pages
+from generator.search_index import drop_unused, scratch_folder, start_index, write_search_pages
 from generator.settings import Settings, load_settings
 from generator.writer import Writer
 
@@ -101,8 +101,11 @@ def write(build: Build) -> None:
 
 
 def search_pages(build: Build) -> None:
-    assert build.files is not None and build.site_dir is not None
-    build.search_pages = build.folder_beside(build.site_dir, "search-pages")
+    """The copies of the paper pages Pagefind reads: in memory when there is room."""
+    assert build.files is not None and build.site_dir is not None and build.corpus is not None
+    fallback = build.folder_beside(build.site_dir, "search-pages").parent
+    build.search_pages = scratch_folder(len(build.corpus.papers), fallback)
+    build.work.append(build.search_pages)
     write_search_pages(build.files.files, build.search_pages)
 
 

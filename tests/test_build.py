@@ -14,6 +14,7 @@ from lxml import html
 from generator import outputs
 from generator.build import run_build
 from generator.compact import compact_html
+from generator.search_index import scratch_folder
 from generator.tagrules import load_tag_rules
 from generator.writer import Writer
 
@@ -211,12 +212,13 @@ def test_the_hook_changes_nothing_but_white_space(shipped_site, tmp_path):
 def test_search_index_matches_one_made_from_the_built_pages(shipped_site, tmp_path):
     """Pagefind reads each paper page's body beside MkDocs (generator/search_index.py): the
     same index as when it reads the built pages. Pagefind numbers pages in the order it
-    finds their files, so the built pages are copied to a folder on the same kind of file
-    system, as the build writes its search pages (in path order)."""
+    finds their files, so the built pages are copied, in path order, to where the build
+    puts its search pages (scratch_folder: tmpfs lists files in the order they were
+    made)."""
     site = shipped_site / "site"
     built = sorted((site / "papers").glob("*/index.html"))
     assert len(built) == 89
-    copies = tmp_path / "search-pages"
+    copies = scratch_folder(len(built), tmp_path)
     try:
         pages = Writer()  # writes in path order, as the build writes the search pages
         for page in built:
@@ -252,6 +254,32 @@ def test_a_missing_or_failing_pagefind_stops_the_build_and_keeps_the_site(
     assert len(result.stderr.strip().splitlines()) == 1
     assert (tree_bytes(project / "docs"), tree_bytes(project / "site")) == before
     assert not list(project.glob(".build-*"))
+
+
+def test_search_pages_go_to_memory_when_it_has_room(tmp_path):
+    memory, disk = tmp_path / "shm", tmp_path / "disk"
+    memory.mkdir()
+    disk.mkdir()
+    folder = scratch_folder(10, disk, memory)
+    assert folder.parent == memory and folder.name.startswith(f"papers-search-{os.getpid()}-")
+    # No room (more papers than any file system holds), or no such folder: on the disk.
+    assert scratch_folder(10**15, disk, memory).parent == disk
+    assert scratch_folder(10, disk, tmp_path / "missing").parent == disk
+
+
+def test_scratch_folders_of_killed_builds_are_swept(tmp_path):
+    """A build killed outright leaves its search pages in memory: the next one deletes
+    them, and only them (not those of a build still running, nor other folders)."""
+    gone = subprocess.Popen(["true"])
+    gone.wait()  # a process that ran and is no more
+    memory = tmp_path / "shm"
+    left = memory / f"papers-search-{gone.pid}-abc"
+    running = memory / f"papers-search-{os.getpid()}-def"
+    other = memory / "papers-search-notapid-x"
+    for folder in (left, running, other):
+        (folder / "papers").mkdir(parents=True)
+    scratch_folder(10, tmp_path, memory)
+    assert not left.exists() and running.exists() and other.exists()
 
 
 def test_version_is_looked_up_only_when_asked_for():

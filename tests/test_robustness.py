@@ -13,6 +13,7 @@ import pytest
 
 from generator.build import run_build
 from generator.errors import BuildError, InputError
+from generator.search_index import MEMORY_FS
 from generator.writer import Writer, check_output_path
 
 from conftest import ROOT, build_site, copy_site_config, run_papers, tree_bytes
@@ -112,6 +113,7 @@ def test_interrupted_build_leaves_the_old_site(tmp_path, signum):
     assert b"interrupted; the previous output is unchanged" in stderr
     assert (tree_bytes(project / "docs"), tree_bytes(project / "site")) == before
     assert not list(project.glob(".build-*")) and not list(project.glob(".*.old-*"))
+    assert not list(MEMORY_FS.glob(f"papers-search-{process.pid}-*"))  # the search pages
 
 
 def test_unwritable_output_is_one_line_not_a_traceback(tmp_path):
