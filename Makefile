@@ -47,7 +47,7 @@ test: $(STAMP) $(NODE_STAMP)
 check: $(STAMP)
 	$(BIN)/ruff check generator tests scripts overrides
 	$(BIN)/mypy
-	$(BIN)/python -m pytest -q -m "not browser and not node and not java and not slow"
+	$(BIN)/python -m pytest -q -n 2 -m "not browser and not node and not java and not slow"
 
 lint: $(STAMP)
 	$(BIN)/ruff check generator tests scripts overrides

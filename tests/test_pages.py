@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import html as lhtml
@@ -74,6 +75,7 @@ def _text(fragment: str) -> str:
     return lhtml.fragment_fromstring(fragment, create_parent="div").text_content()
 
 
+@pytest.mark.slow  # hypothesis: many examples
 @settings(max_examples=300, deadline=None)
 @given(papers())
 def test_a_paper_page_shows_its_text_as_text(paper):
@@ -90,6 +92,7 @@ def test_a_paper_page_shows_its_text_as_text(paper):
     assert all(h.startswith(("../../days/", "../../tags/", "http")) for h in hrefs)
 
 
+@pytest.mark.slow  # hypothesis: many examples
 @settings(max_examples=300, deadline=None)
 @given(papers(), st.booleans(), st.lists(text.filter(bool), max_size=7))
 def test_a_card_shows_its_text_as_text_and_links_below_its_root(paper, full, authors):
@@ -109,6 +112,7 @@ def test_a_card_shows_its_text_as_text_and_links_below_its_root(paper, full, aut
     assert all(h.startswith(("../../papers/", "../../tags/")) for h in internal)
 
 
+@pytest.mark.slow  # hypothesis: many examples
 @settings(max_examples=200, deadline=None)
 @given(papers(), st.integers(1, 99))
 def test_feed_digest_and_mail_fragments_show_text_as_text_with_absolute_links(paper, number):

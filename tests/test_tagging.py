@@ -282,6 +282,7 @@ def tricky_rules(tmp_path_factory):
     return SHIPPED + load_tag_rules(path, "tags.yaml") + weird
 
 
+@pytest.mark.slow  # every keyword of the shipped rules on its own, over real papers
 def test_same_tags_as_each_pattern_on_its_own_on_real_content(tricky_rules):
     seed = merge_papers(read_page_dump(SEED, "seed.txt").papers).papers
     hf = merge_papers(read_hf_json(HF_FIXTURE, "hf.json").papers).papers
@@ -377,6 +378,7 @@ _fragment = st.sampled_from([*_keywords(SHIPPED)[::3], *PIECES, *ODD, *GAPS, "s"
 _texts = st.lists(_fragment, max_size=25).map("".join)
 
 
+@pytest.mark.slow  # hypothesis: many examples
 @settings(max_examples=100, deadline=None)
 @given(title=_texts, abstract=_texts, keywords=st.lists(_texts, max_size=2))
 def test_same_tags_as_each_pattern_on_its_own_on_random_texts(
