@@ -2,7 +2,7 @@
 in a git repository (packed), for answers saved as JSON lists (``.json`` or ``.json.gz``).
 
     .venv/bin/python scripts/storage.py tests/fixtures/real
-    .venv/bin/python scripts/storage.py ../shared/real/hf-daily-papers --papers 20000
+    .venv/bin/python scripts/storage.py ANSWERS --papers 20000   # any folder of saved answers
 
 Each answer's items are stored a file a day, as a fetch stores them, then committed to a
 new git repository and packed (``git gc --aggressive``), which is what a fork carries.
