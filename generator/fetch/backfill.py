@@ -37,6 +37,7 @@ from typing import Any, TextIO
 from generator.fetch.hf import Client, store_day
 from generator.fetch.store import read_status, record_success, write_status
 from generator.fetch.transport import FetchError
+from generator.readers.hf_json import item_day
 
 #: ``fetch-status.json`` key: months fully imported, month → [first day, last day].
 MONTHS_KEY = "hf_months"
@@ -122,14 +123,6 @@ def interruptible() -> Iterator[None]:
             signal.signal(signum, old)
 
 
-def _item_day(item: dict[str, Any]) -> date | None:
-    value = item["paper"].get("submittedOnDailyAt") or item.get("publishedAt")
-    try:
-        return date.fromisoformat(str(value)[:10])
-    except ValueError:
-        return None
-
-
 class Progress:
     """A line a month on ``out``; on a terminal, a bar on ``err`` that the lines pass."""
 
@@ -171,7 +164,7 @@ def _store_month(client: Client, span: MonthSpan, content: Path) -> tuple[int, i
     by_day: dict[date, list[dict[str, Any]]] = {}
     outside = 0
     for item in items:
-        day = _item_day(item)
+        day = item_day(item)
         if day is None or not span.first <= day <= span.last:
             outside += 1
             continue
@@ -278,7 +271,7 @@ def refresh_recent(
                     f"refresh stopped at {day.isoformat()}: {_why(exc)}; "
                     "the days before it are stored"
                 ) from None
-            if result.merged is None and day < today and not result.path.exists():
+            if result.is_empty_day(day, today):
                 empty.append(day)
             changed += result.changed
             print(result.describe(day), file=out, flush=True)

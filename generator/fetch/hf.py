@@ -130,11 +130,6 @@ class Client:
         raise FetchError(f"{last}: still full after {MAX_PAGES} pages; not a daily papers list")
 
 
-def fetch_day(api: str, day: date, policy: RetryPolicy) -> list[dict[str, Any]]:
-    """Every item the API lists for ``day``."""
-    return Client(api, policy).items({"date": day.isoformat()})
-
-
 def day_path(content: Path, day: date) -> Path:
     return content / "hf" / f"{day.isoformat()}.json"
 
@@ -239,6 +234,11 @@ class StoreResult:
     """None when the answer was empty and nothing was written."""
     changed: bool
 
+    def is_empty_day(self, day: date, today: date) -> bool:
+        """Whether the answer says ``day`` had no papers: empty, nothing stored, and the day
+        over before ``today`` (an empty answer for today only means "not yet")."""
+        return self.merged is None and day < today and not self.path.exists()
+
     def describe(self, day: date) -> str:
         if self.merged is None:
             return f"no papers listed for {day.isoformat()} (yet); nothing written"
@@ -277,7 +277,6 @@ def fetch_hf(
     """
     fetched = (client or Client(api, policy)).items({"date": day.isoformat()})
     result = store_day(content, day, fetched)
-    finished = day < (today or datetime.now(UTC).date())
-    empty = result.merged is None and finished and not result.path.exists()
+    empty = result.is_empty_day(day, today or datetime.now(UTC).date())
     record_success(content, "hf", empty_day=day if empty else None)
     return result.describe(day) + ("; recorded as a day with no papers" if empty else "")

@@ -35,6 +35,15 @@ def _day(value: Any) -> dt.date | None:
     return parsed.date()
 
 
+def item_day(item: dict[str, Any]) -> dt.date | None:
+    """The Daily Papers day of an API item: ``paper.submittedOnDailyAt`` (in UTC), else the
+    item's ``publishedAt``; None when neither is a date. ``papers fetch hf --since`` files
+    each item under this day, the day this reader groups it by."""
+    paper = item.get("paper")
+    paper = paper if isinstance(paper, dict) else {}
+    return _day(paper.get("submittedOnDailyAt")) or _day(item.get("publishedAt"))
+
+
 def _item_line(text: str, index: int, offsets: list[int]) -> int:
     return text.count("\n", 0, offsets[index]) + 1 if index < len(offsets) else 1
 
@@ -117,7 +126,7 @@ def _raw_paper(
         return f"item {index} has no 'paper'; skipped"
     title = clean_text(str(paper.get("title") or item.get("title") or ""))
     abstract = clean_text(str(paper.get("summary") or item.get("summary") or ""))
-    day = _day(paper.get("submittedOnDailyAt")) or _day(item.get("publishedAt"))
+    day = item_day(item)
     if not title or day is None:
         what = "title" if not title else "submittedOnDailyAt date"
         return f"item {index} has no {what}; skipped"
