@@ -88,23 +88,30 @@ def add_day_pages(site: Site, writer: Writer) -> None:
 
 
 def add_day_archive(site: Site, writer: Writer) -> None:
-    """``/days/`` alone, or ``/days/`` listing the years and a page per year."""
+    """``/days/``: every day by month, or (past ``days_per_archive``) the list of years."""
     corpus, renderer = site.corpus, site.renderer
-    all_days = list(corpus.days)
     if not site.years:
-        months = _months(all_days, corpus.days)
+        months = _months(list(corpus.days), corpus.days)
         writer.add("days/index.md", renderer.day_index(months, None, site.periods))
         return
     summaries = []
     for year in site.years:
-        in_year = [d for d in all_days if d.year == year]
-        papers = sum(len(corpus.days[d]) for d in in_year)
-        summaries.append((year, len(in_year), papers))
-        writer.add(
-            f"days/{year}/index.md",
-            renderer.year_index(year, _months(in_year, corpus.days), site.years, site.periods),
-        )
+        in_year = _days_of(corpus, year)
+        summaries.append((year, len(in_year), sum(len(corpus.days[d]) for d in in_year)))
     writer.add("days/index.md", renderer.day_index([], summaries, site.periods))
+
+
+def add_year_pages(site: Site, writer: Writer) -> None:
+    """``/days/<year>/``, once ``/days/`` lists the years (none before)."""
+    corpus = site.corpus
+    for year in site.years:
+        months = _months(_days_of(corpus, year), corpus.days)
+        page = site.renderer.year_index(year, months, site.years, site.periods)
+        writer.add(f"days/{year}/index.md", page)
+
+
+def _days_of(corpus: Corpus, year: int) -> list[date]:
+    return [d for d in corpus.days if d.year == year]
 
 
 def _archive_years(days: dict[date, list[Paper]], settings: Settings) -> list[int]:

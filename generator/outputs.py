@@ -48,7 +48,7 @@ class PageKind:
 PAGES: tuple[PageKind, ...] = (
     PageKind("home", listings.add_home, ("/index.md",), nav="Home"),
     PageKind("day archive", listings.add_day_archive, ("/days/index.md",), nav="Days"),
-    PageKind("year", listings.add_day_archive, ("/days/[0-9][0-9][0-9][0-9]/",)),
+    PageKind("year", listings.add_year_pages, ("/days/[0-9][0-9][0-9][0-9]/",)),
     PageKind("day", listings.add_day_pages, ("/days/*-*-*.md", "/days/*-*-*/")),
     PageKind("tag index", listings.add_tag_index, ("/tags/index.md",), nav="Tags"),
     PageKind("tag", listings.add_tag_pages, ("/tags/*/",)),
@@ -257,10 +257,7 @@ def render_site(corpus: Corpus, settings: Settings) -> Writer:
     site.renderer.tag_feeds = lambda tag: tag_discovery(settings.site_name, tag)
     writer = Writer()
     corpus.summary.feeds = render_feeds(site, writer)
-    done: set[Callable[[Site, Writer], None]] = set()
     for kind in PAGES:
-        if kind.render not in done:  # the day archive makes the year pages too
-            kind.render(site, writer)
-            done.add(kind.render)
+        kind.render(site, writer)
     corpus.summary.pages_written = sum(1 for p in writer.files if p.parts[0] == "papers")
     return writer
