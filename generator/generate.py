@@ -109,7 +109,8 @@ def read_corpus(content: Path) -> Corpus:
         rules: list[TagRule] | Exception = load_tag_rules(content / TAGS_FILE, tags_file)
     except Exception as exc:
         rules = exc
-    results, known = _read_files(files, rules if isinstance(rules, list) else None)
+    tagger = Tagger(rules) if isinstance(rules, list) else None  # its index: built once
+    results, known = _read_files(files, tagger)
     for result in results:
         summary.files_read += 1
         raws.extend(result.papers)
@@ -122,7 +123,7 @@ def read_corpus(content: Path) -> Corpus:
     merged = merge_papers(raws)
     if isinstance(rules, Exception):
         raise rules
-    summary.warnings.extend(assign_tags(merged.papers, rules, tags_file, known))
+    summary.warnings.extend(assign_tags(merged.papers, rules, tags_file, known, tagger))
     by_id = {paper.id: paper for paper in merged.papers}
     days = {
         day: [by_id[i] for i in merged.days.get(day, [])]
@@ -146,11 +147,10 @@ def read_corpus(content: Path) -> Corpus:
 
 
 def _read_files(
-    files: list[Path], rules: list[TagRule] | None
+    files: list[Path], tagger: Tagger | None
 ) -> tuple[list[ReadResult], dict[TagInputs, tuple[TagMatch, ...]]]:
     """``read_file`` of every file, in order, and the tags of each listing read (with
-    ``rules``), which a paper merged from one listing keeps."""
-    tagger = Tagger(rules) if rules is not None else None
+    ``tagger``), which a paper merged from one listing keeps."""
     results: list[ReadResult] = []
     tagged: dict[TagInputs, tuple[TagMatch, ...]] = {}
     for path in files:

@@ -255,10 +255,12 @@ def assign_tags(
     rules: list[TagRule],
     tags_file: str = "content/tags.yaml",
     known: dict[TagInputs, tuple[TagMatch, ...]] | None = None,
+    tagger: Tagger | None = None,
 ) -> list[Warning_]:
     """Set ``paper.tags`` on every paper; warn about manual tags no rule defines. ``known``
-    holds tags already found for some inputs (:class:`Tagger`), taken as they are."""
-    tagger = Tagger(rules)
+    holds tags already found for some inputs (:class:`Tagger`), taken as they are;
+    ``tagger``, one already made of ``rules`` (its keyword index takes a while to build)."""
+    tagger = tagger or Tagger(rules)
     warnings: list[Warning_] = []
     for paper in papers:
         warnings.extend(tagger.unknown_tags(paper, tags_file))
