@@ -3,12 +3,15 @@
 ``papers generate`` runs the steps that make ``docs/``; ``papers build`` runs them all:
 
 1. **read**: the settings from ``mkdocs.yml`` and the content folder, merged and tagged.
-2. **render**: every Markdown page and feed, in memory (``generator/generate.py``).
-3. **write**: those files into a new ``docs/`` beside the old one.
-4. **search pages**: a copy of each paper page's body for Pagefind (``search_index.py``).
-5. **site**: MkDocs builds the new ``site/``, with Pagefind indexing the search pages
+2. **related**: each paper's most similar papers (``similar.py``).
+3. **for you**: with ``content/interests.yaml``, the archive ranked for its owners
+   (``interests.py``, ``foryou.py``).
+4. **render**: every Markdown page and feed, in memory (``outputs.py``).
+5. **write**: those files into a new ``docs/`` beside the old one.
+6. **search pages**: a copy of each paper page's body for Pagefind (``search_index.py``).
+7. **site**: MkDocs builds the new ``site/``, with Pagefind indexing the search pages
    beside it on the other core (the one thing the build does in parallel).
-6. **swap**: the new ``docs/`` and ``site/`` take the place of the old ones.
+8. **swap**: the new ``docs/`` and ``site/`` take the place of the old ones.
 
 Every step fails the same way: it raises ``InputError`` or ``BuildError`` (one line, which
 ``papers`` prints as ``papers: error: …``), or is interrupted (SIGINT, SIGTERM, SIGHUP),
@@ -36,11 +39,15 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from generator.foryou import ForYou, rank_for_you
 from generator.generate import Corpus, Summary, read_corpus
+from generator.interests import read_interests
+from generator.model import Paper
 from generator.outputs import render_site
 from generator.process import Child, StepTiming, run_child, timed
 from generator.search_index import drop_unused, scratch_folder, start_index, write_search_pages
 from generator.settings import Settings, load_settings
+from generator.similar import TextModel, related_papers, text_model
 from generator.writer import Writer
 
 
@@ -59,6 +66,9 @@ class Build:
     """Temporary folders, removed when the build ends, however it ends."""
     settings: Settings | None = None
     corpus: Corpus | None = None
+    model: TextModel | None = None
+    related: dict[str, tuple[Paper, ...]] = field(default_factory=dict)
+    for_you: ForYou | None = None
     files: Writer | None = None
     new_docs: Path | None = None
     new_site: Path | None = None
@@ -89,9 +99,30 @@ def read(build: Build) -> None:
     build.corpus = read_corpus(build.content)
 
 
+def related(build: Build) -> None:
+    """The text model of every paper, and each paper's related papers."""
+    assert build.corpus is not None and build.settings is not None
+    build.model = text_model(build.corpus.papers)
+    build.related = related_papers(build.model, build.settings.related_count)
+
+
+def for_you(build: Build) -> None:
+    """With ``content/interests.yaml``: the archive ranked for the site's owners."""
+    assert build.corpus is not None and build.settings is not None and build.model is not None
+    corpus, settings = build.corpus, build.settings
+    found = read_interests(build.content, {paper.id: paper for paper in corpus.papers})
+    if found is None:
+        return
+    interests, warnings = found
+    corpus.summary.warnings.extend(warnings)
+    build.for_you = rank_for_you(
+        build.model, interests, corpus.days, settings.for_you_days, settings.for_you_top
+    )
+
+
 def render(build: Build) -> None:
     assert build.corpus is not None and build.settings is not None
-    build.files = render_site(build.corpus, build.settings)
+    build.files = render_site(build.corpus, build.settings, build.related, build.for_you)
 
 
 def write(build: Build) -> None:
@@ -140,6 +171,8 @@ def swap(build: Build) -> None:
 #: The steps of a build, in order.
 STEPS: tuple[Step, ...] = (
     Step("read", read),
+    Step("related", related),
+    Step("for you", for_you),
     Step("render", render),
     Step("write", write),
     Step("search pages", search_pages, site_only=True),

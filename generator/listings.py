@@ -6,11 +6,12 @@ the navigation) and calls these; :class:`Site` is what they all read.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import groupby
 
+from generator.foryou import ForYou
 from generator.generate import Corpus
 from generator.model import Paper
 from generator.pages import Month, PageRenderer, month_of, week_of
@@ -33,12 +34,24 @@ class Site:
     """The years with a page of their own (newest first), or none (``days_per_archive``)."""
     made: dict[str, object] = field(default_factory=dict)
     """Pieces made once and shared by several outputs (a paper's feed entry…), by key."""
+    related: Mapping[str, tuple[Paper, ...]] = field(default_factory=dict)
+    """Each paper's related papers, by id (``generator/similar.py``)."""
+    for_you: ForYou | None = None
+    """The For you ranking, with ``content/interests.yaml`` (``generator/foryou.py``)."""
 
     @classmethod
-    def of(cls, corpus: Corpus, settings: Settings) -> Site:
+    def of(
+        cls,
+        corpus: Corpus,
+        settings: Settings,
+        related: Mapping[str, tuple[Paper, ...]] | None = None,
+        for_you: ForYou | None = None,
+    ) -> Site:
         renderer = PageRenderer(settings, [tag.rule for tag in corpus.tags])
         years = _archive_years(corpus.days, settings)
-        return cls(corpus, settings, renderer, period_names(corpus.papers), years)
+        site = cls(corpus, settings, renderer, period_names(corpus.papers), years)
+        site.related, site.for_you = related or {}, for_you
+        return site
 
     @property
     def tag_titles(self) -> dict[str, str]:
@@ -148,7 +161,17 @@ def add_stats(site: Site, writer: Writer) -> None:
 
 def add_paper_pages(site: Site, writer: Writer) -> None:
     for paper in site.corpus.papers:
-        writer.add(f"papers/{paper.id}.md", site.renderer.paper(paper))
+        page = site.renderer.paper(paper, site.related.get(paper.id, ()))
+        writer.add(f"papers/{paper.id}.md", page)
+
+
+def add_for_you(site: Site, writer: Writer) -> None:
+    """``/for-you/`` (pages of ``day_page_size``), with ``content/interests.yaml`` only."""
+    ranking = site.for_you
+    if ranking is None:
+        return
+    for page in paginate(ranking.ranked, site.settings.day_page_size, "for-you/"):
+        writer.add(page_source(page.base, page.number), site.renderer.for_you(page, ranking))
 
 
 def by_upvotes(papers: list[Paper]) -> list[Paper]:

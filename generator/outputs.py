@@ -17,15 +17,17 @@ function that makes its :class:`~generator.feeds.FeedSpec` objects.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
 from generator import listings
 from generator.digest import DigestItem, digest_feed
 from generator.feeds import Entry, FeedSpec, paper_feed, render_atom, render_json_feed, render_rss
+from generator.foryou import ForYou
 from generator.generate import Corpus
 from generator.listings import Site, top_of_each_day
+from generator.model import Paper
 from generator.opml import PATH as OPML_PATH
 from generator.opml import render_opml
 from generator.pages import TagInfo
@@ -42,11 +44,14 @@ class PageKind:
     files: tuple[str, ...]
     """Its files under ``docs/``, as gitignore patterns (MkDocs' ``not_in_nav`` syntax)."""
     nav: str | None = None
-    """Its title in the navigation bar, which opens ``files[0]``; None: not in the nav."""
+    """Its title in the navigation bar, which opens ``files[0]``; None: not in the nav.
+    A page kind that a site may lack (For you) is in the nav only where ``files[0]`` was
+    written."""
 
 
 PAGES: tuple[PageKind, ...] = (
     PageKind("home", listings.add_home, ("/index.md",), nav="Home"),
+    PageKind("for you", listings.add_for_you, ("/for-you/index.md", "/for-you/page/"), "For you"),
     PageKind("day archive", listings.add_day_archive, ("/days/index.md",), nav="Days"),
     PageKind("year", listings.add_year_pages, ("/days/[0-9][0-9][0-9][0-9]/",)),
     PageKind("day", listings.add_day_pages, ("/days/*-*-*.md", "/days/*-*-*/")),
@@ -60,14 +65,22 @@ PAGES: tuple[PageKind, ...] = (
 )
 
 
-def nav() -> list[dict[str, str]]:
-    """MkDocs' ``nav``: the page kinds that are in it, in :data:`PAGES` order."""
-    return [{kind.nav: kind.files[0].lstrip("/")} for kind in PAGES if kind.nav]
+def nav(written: Callable[[str], bool] = lambda path: True) -> list[dict[str, str]]:
+    """MkDocs' ``nav``: the page kinds that are in it, in :data:`PAGES` order, those whose
+    first file was ``written`` (a function of its path under ``docs/``)."""
+    return [
+        {kind.nav: kind.files[0].lstrip("/")}
+        for kind in PAGES
+        if kind.nav and written(kind.files[0].lstrip("/"))
+    ]
 
 
 def not_in_nav() -> list[str]:
-    """MkDocs' ``not_in_nav`` lines: the files of every page kind not in the nav."""
-    return [pattern for kind in PAGES if not kind.nav for pattern in kind.files]
+    """MkDocs' ``not_in_nav`` lines: the files of every page kind not in the nav (and the
+    later pages of those in it)."""
+    return [
+        pattern for kind in PAGES for pattern in (kind.files[1:] if kind.nav else kind.files)
+    ]
 
 
 @dataclass(frozen=True)
@@ -161,6 +174,18 @@ def _tag_digests(site: Site) -> list[FeedSpec]:
     ]
 
 
+def _for_you(site: Site) -> list[FeedSpec]:
+    """With ``content/interests.yaml`` only: the ``for_you_top`` best papers of each day."""
+    if site.for_you is None:
+        return []
+    s = site.settings
+    title = f"{s.site_name}: for you"
+    about = f"The {s.for_you_top} papers of each day most like what this site's readers read."
+    papers = site.for_you.daily
+    return [paper_feed(s, title, about, "for-you/", "for-you/", papers, site.tag_titles,
+                       _entries(site))]  # fmt: skip
+
+
 FEEDS: tuple[FeedKind, ...] = (
     FeedKind(
         "Everything", _everything, ("atom", "rss", "json"), "Everything", "", "{site}",
@@ -183,6 +208,13 @@ FEEDS: tuple[FeedKind, ...] = (
         "and the count as its title, the day's papers as a list in the order of the day "
         "page, each with its tags and its TL;DR (or its abstract's first sentence); an entry "
         "is updated, never repeated, when a later fetch adds papers to its day.",
+    ),
+    FeedKind(
+        "For you", _for_you, ("atom", "rss", "json"), "Everything", "for-you/",
+        "{site}: for you",
+        about="with content/interests.yaml only: the {settings.for_you_top} papers of "
+        "each day that are most like what the site's owners read (the ranking of the For you "
+        "page), best first.",
     ),
     FeedKind(
         "Every paper", _tag_papers, ("atom", "rss"), "By tag", "tags/{slug}/", "{site}: {tag}",
@@ -227,10 +259,12 @@ def tag_discovery(site_name: str, tag: TagInfo) -> list[dict[str, str]]:
 def feeds_page(site: Site) -> str:
     """The Feeds page: every feed kind, its formats and what it holds."""
     settings = site.settings
+    written: set[FeedKind] = site.made.get("feed kinds", set())  # type: ignore[assignment]
     kinds = [
         {"name": kind.name, "about": kind.about.format(settings=settings), "per_tag": kind.per_tag,
          "path": kind.path, "formats": [(FORMATS[f].label, FORMATS[f].file) for f in kind.formats]}
         for kind in FEEDS
+        if kind in written or kind.per_tag  # a site with no tag still says they exist
     ]  # fmt: skip
     return site.renderer.feeds(site.corpus.tags, kinds)
 
@@ -240,8 +274,10 @@ def render_feeds(site: Site, writer: Writer) -> int:
     newest = site.corpus.newest_day
     groups: dict[str, list[FeedSpec]] = {}
     count = 0
+    written = site.made.setdefault("feed kinds", set())
     for kind in FEEDS:
         for spec in kind.feeds(site):
+            written.add(kind)  # type: ignore[attr-defined]
             groups.setdefault(kind.opml_group, []).append(spec)
             for key in kind.formats:
                 form = FORMATS[key]
@@ -251,9 +287,15 @@ def render_feeds(site: Site, writer: Writer) -> int:
     return count
 
 
-def render_site(corpus: Corpus, settings: Settings) -> Writer:
-    """Every generated file (Markdown pages and feeds), by path under ``docs/``."""
-    site = Site.of(corpus, settings)
+def render_site(
+    corpus: Corpus,
+    settings: Settings,
+    related: Mapping[str, tuple[Paper, ...]] | None = None,
+    for_you: ForYou | None = None,
+) -> Writer:
+    """Every generated file (Markdown pages and feeds), by path under ``docs/``: with each
+    paper's ``related`` papers, and the ``for_you`` ranking where there is one."""
+    site = Site.of(corpus, settings, related, for_you)
     site.renderer.tag_feeds = lambda tag: tag_discovery(settings.site_name, tag)
     writer = Writer()
     corpus.summary.feeds = render_feeds(site, writer)

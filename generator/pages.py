@@ -12,7 +12,7 @@ from __future__ import annotations
 import calendar
 import html
 import json
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
@@ -22,6 +22,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
+from generator.foryou import ForYou, Suggestion
 from generator.fragments import (
     CARD,
     COMPACT_CARD,
@@ -232,7 +233,7 @@ class PageRenderer:
     def tag_index(self, tags: list[TagInfo]) -> str:
         return self._render("tags.md.j2", 1, tags=tags)
 
-    def paper(self, paper: Paper) -> str:
+    def paper(self, paper: Paper, related: Sequence[Paper] = ()) -> str:
         """A paper's page. Written out in Python rather than a template: it is made 10,000
         times for 10,000 papers, and Jinja took three quarters of the time. The golden
         output (``tests/golden/expected/papers/``) guards it.
@@ -241,7 +242,8 @@ class PageRenderer:
         (``generator/search_index.py``) takes: the text of the block, the tags and month
         as filters, the first day as sort key and metadata. Only the title, authors and
         abstract are indexed as text, so excerpts come from them; ignored blocks still
-        give their filters."""
+        give their filters. The related papers come after that block: Pagefind indexes
+        nothing of them (every paper would match its neighbours' words)."""
         first = paper.first_day
         description = truncated(paper.abstract, 160, 0)
         return (
@@ -256,6 +258,7 @@ class PageRenderer:
             + _paper_body(paper)
             + self._paper_tags(paper)
             + "</div>\n"
+            + _related(related)
         )
 
     def _paper_tags(self, paper: Paper) -> str:
@@ -277,6 +280,15 @@ class PageRenderer:
             out.append('<p class="papers-empty">No tag rule matched this paper.</p>\n')
         out.append("</div>\n")
         return "".join(out)
+
+    def for_you(self, page: Page[Suggestion], ranking: ForYou) -> str:
+        """A page of ``/for-you/``: the window's papers, best first, each card with why."""
+        root = "../" * page.depth
+        cards = "\n".join(_with_reason(str(self.card(s.paper, root)), s) for s in page.items)
+        return self._render(
+            "for_you.md.j2", page.depth, page=page, numbers=_window(page.number, page.count),
+            ranked_cards=Markup(cards), window=ranking.window, interests=len(ranking.interests),
+        )  # fmt: skip
 
     def stats(self, charts: list[Any], paper_count: int, day_count: int) -> str:
         """The Stats page (``generator/stats.py`` draws the charts)."""
@@ -356,3 +368,26 @@ def _paper_body(paper: Paper) -> str:
         out.append('<p class="papers-empty">No abstract was listed.</p>\n')
     out.append("</div>\n")
     return "".join(out)
+
+
+def _related(related: Sequence[Paper]) -> str:
+    """A paper page's "Related papers" (``#related``): title, first day, link."""
+    if not related:
+        return ""
+    items = "".join(
+        f'<li><a href="../{escaped(other.id)}/">{escaped(other.title)}</a> '
+        f'<span class="paper-related__day">{escaped(long_date(other.first_day))}</span></li>\n'
+        for other in related
+    )
+    return (
+        '<section id="related" class="paper-related">\n<h2>Related papers</h2>\n'
+        f"<ol>\n{items}</ol>\n</section>\n"
+    )
+
+
+def _with_reason(card: str, suggestion: Suggestion) -> str:
+    """A For you card: the paper's card with the reason it was suggested, last inside."""
+    like = suggestion.like
+    why = f"like <em>{escaped(like.title)}</em>" if like else escaped(suggestion.reason)
+    line = f'<p class="paper-card__reason"><strong>Why:</strong> {why}</p>'
+    return card.removesuffix(CARD.close) + "\n" + line + CARD.close

@@ -48,6 +48,15 @@ class Settings:
     """Up to this many days, ``/days/`` lists every day; past it, ``/days/`` lists the years
     and each year has its own page, ``/days/<year>/``, so no archive page grows unbounded."""
 
+    related_count: int = 5
+    """How many related papers a paper page lists (``papers/<id>/#related``)."""
+    for_you_days: int = 7
+    """With ``content/interests.yaml``: how many calendar days ``/for-you/`` ranks (the
+    newest day with papers and the days before it), as one list."""
+    for_you_top: int = 10
+    """With ``content/interests.yaml``: how many of each day's best papers the For you
+    feeds (``/for-you/atom.xml``…) hold."""
+
     @property
     def host(self) -> str:
         return urlsplit(self.site_url).hostname or "localhost"

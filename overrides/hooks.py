@@ -21,6 +21,7 @@ from it to make a working site.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pathspec
@@ -36,7 +37,8 @@ def on_config(config: Any, **kwargs: Any) -> Any:
     generator's declarations of its pages and feeds (``generator/outputs.py``), so that
     ``mkdocs.yml`` holds no copy of them. A ``nav`` written in ``mkdocs.yml`` wins."""
     if not config.nav:
-        config.nav = outputs.nav()
+        docs = Path(config.docs_dir)
+        config.nav = outputs.nav(lambda path: (docs / path).is_file())
     lines = outputs.not_in_nav()
     config.not_in_nav = pathspec.gitignore.GitIgnoreSpec.from_lines(lines)
     config.extra["papers_feeds"] = outputs.discovery(config.site_name)

@@ -24,9 +24,13 @@ def _files() -> dict[str, bytes]:
 
 def test_nav_and_not_in_nav_come_from_the_page_kinds():
     assert outputs.nav() == [
-        {"Home": "index.md"}, {"Days": "days/index.md"}, {"Tags": "tags/index.md"},
-        {"Feeds": "feeds.md"}, {"Stats": "stats.md"},
+        {"Home": "index.md"}, {"For you": "for-you/index.md"}, {"Days": "days/index.md"},
+        {"Tags": "tags/index.md"}, {"Feeds": "feeds.md"}, {"Stats": "stats.md"},
     ]  # fmt: skip
+    # For you is in the nav only where its page was written (content/interests.yaml).
+    without = outputs.nav(lambda path: path != "for-you/index.md")
+    assert {"For you": "for-you/index.md"} not in without and len(without) == 5
+    assert "/for-you/page/" in outputs.not_in_nav()
     assert "/papers/" in outputs.not_in_nav() and "/index.md" not in outputs.not_in_nav()
 
 

@@ -33,7 +33,9 @@ def test_a_build_runs_its_steps_in_order(tmp_path):
 
 def test_generate_runs_only_the_steps_that_make_docs(tmp_path):
     _, summary = build_site(tmp_path, {"2025-06-06.txt": SEED.read_text()}, site=False)
-    assert [t.step for t in summary.steps] == ["read", "render", "write", "swap", "cleanup"]
+    assert [t.step for t in summary.steps] == [
+        "read", "related", "for you", "render", "write", "swap", "cleanup"
+    ]
 
 
 @pytest.mark.slow

@@ -26,8 +26,12 @@ READERS: dict[str, Reader] = {
 
 #: Files under content/ that are configuration, not papers.
 CONFIG_FILES = frozenset(
-    {"tags.yaml", "tags.yml", "README.md", "fetch-status.json", "email-sent.json"}
+    {"tags.yaml", "tags.yml", "README.md", "fetch-status.json", "email-sent.json",
+     "interests.yaml"}
 )
+#: Extensions of files under content/ that are configuration: BibTeX libraries, which
+#: ``interests.yaml`` names (``generator/interests.py``).
+CONFIG_SUFFIXES = frozenset({".bib"})
 
 
 def input_files(content: Path) -> tuple[list[Path], list[Warning_]]:
@@ -40,7 +44,7 @@ def input_files(content: Path) -> tuple[list[Path], list[Warning_]]:
         rel = path.relative_to(content)
         if not path.is_file() or any(part.startswith(".") for part in rel.parts):
             continue
-        if rel.as_posix() in CONFIG_FILES:
+        if rel.as_posix() in CONFIG_FILES or path.suffix.lower() in CONFIG_SUFFIXES:
             continue
         if path.suffix.lower() not in READERS:
             known = ", ".join(sorted(READERS))
