@@ -117,10 +117,13 @@ class _Parser:
                 return "".join(parts)
             self.at += 1
 
-    def fields(self, closing: str) -> dict[str, str]:
+    def fields(self, closing: str, start: int) -> dict[str, str]:
+        """The ``name = value`` pairs of the entry that starts at ``start``."""
         found: dict[str, str] = {}
         while True:
             self.skip_space()
+            if self.at >= len(self.text):
+                raise self.fail("the entry that starts here is never closed", start)
             if self.text.startswith(closing, self.at):
                 self.at += 1
                 return found
@@ -130,6 +133,8 @@ class _Parser:
             self.skip_space()
             if self.text.startswith(",", self.at):
                 self.at += 1
+            elif self.at >= len(self.text):
+                raise self.fail("the entry that starts here is never closed", start)
             elif not self.text.startswith(closing, self.at):
                 raise self.fail(f"expected ',' or {closing!r} after the value of {name!r}")
 
@@ -147,11 +152,11 @@ class _Parser:
             if kind in _SKIPPED:
                 self.braced(closing)
             elif kind == "string":
-                self.strings.update((k, v) for k, v in self.fields(closing).items())
+                self.strings.update(self.fields(closing, start))
             else:
                 key = self.match(_KEY, f"the key of the @{kind} entry")
                 self.expect(",", f"',' after the key {key!r}")
-                values = {name: text_value(v) for name, v in self.fields(closing).items()}
+                values = {name: text_value(v) for name, v in self.fields(closing, start).items()}
                 found.append(BibEntry(kind, key, values, self.line(start)))
         return found
 

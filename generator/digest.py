@@ -91,10 +91,12 @@ def day_digest(
     tag_titles: dict[str, str],
     tag: str | None = None,
     made: dict[str, DigestItem] | None = None,
+    scope: str | None = None,
 ) -> Digest:
     """The digest of ``day`` listing ``papers`` (in the given order: the day page's), the
-    title naming the tag ``tag`` (a slug) when it is a tag's digest. ``made`` keeps items
-    by paper id across the digests of one build."""
+    title naming the tag ``tag`` (a slug) when it is a tag's digest, or ending in
+    ``scope`` ("for you"). ``made`` keeps items by paper id across the digests of one
+    build."""
     made = {} if made is None else made
     items = []
     for paper in papers:
@@ -109,11 +111,11 @@ def day_digest(
             )
         items.append(item)
     count = f"{len(items)} paper{'s' if len(items) != 1 else ''}"
-    scope = f" in {tag_titles.get(tag, tag)}" if tag else ""
+    ending = f" {scope}" if scope else f" in {tag_titles.get(tag, tag)}" if tag else ""
     return Digest(
         day=day,
         items=tuple(items),
-        title=f"{long_date(day)}: {count}{scope}",
+        title=f"{long_date(day)}: {count}{ending}",
         url=settings.absolute(f"days/{day.isoformat()}/"),
         tag_titles=tag_titles,
     )

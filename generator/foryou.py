@@ -72,7 +72,7 @@ def scores(model: TextModel, interests: list[Interest]) -> np.ndarray:
     count = len(model.papers)
     if not interests or model.vectors.shape[1] == 0 or count == 0:
         return np.zeros(count)
-    rows = model.rows()
+    rows = model.row_of
     labels = np.zeros(count, dtype=np.int8)
     outside = []
     for interest in interests:
@@ -89,6 +89,24 @@ def scores(model: TextModel, interests: list[Interest]) -> np.ndarray:
     return np.asarray(svm.decision_function(model.vectors), dtype=np.float64)
 
 
+def best_first(
+    model: TextModel, interests: list[Interest], values: np.ndarray, papers: list[Paper]
+) -> list[tuple[float, Paper]]:
+    """``papers`` but the interests, by score (:func:`scores`), best first, ties by id."""
+    rows = model.row_of
+    own = {interest.paper_id for interest in interests}
+    found = [(round(float(values[rows[p.id]]), 6), p) for p in papers if p.id not in own]
+    return sorted(found, key=lambda pair: (-pair[0], pair[1].id))
+
+
+def day_suggestions(
+    model: TextModel, interests: list[Interest], papers: list[Paper], count: int
+) -> list[Suggestion]:
+    """The ``count`` best of one day's ``papers``, each with its reason (the mail's)."""
+    values = scores(model, interests)
+    return _explained(model, interests, best_first(model, interests, values, papers)[:count])
+
+
 def rank_for_you(
     model: TextModel,
     interests: list[Interest],
@@ -98,12 +116,9 @@ def rank_for_you(
 ) -> ForYou:
     """The For you ranking of the archive (``days``: its papers by day)."""
     values = scores(model, interests)
-    rows = model.rows()
-    own = {interest.paper_id for interest in interests}
 
     def ranked(papers: list[Paper]) -> list[tuple[float, Paper]]:
-        found = [(round(float(values[rows[p.id]]), 6), p) for p in papers if p.id not in own]
-        return sorted(found, key=lambda pair: (-pair[0], pair[1].id))
+        return best_first(model, interests, values, papers)
 
     newest = max((day for day, papers in days.items() if papers), default=None)
     window = None
@@ -130,7 +145,7 @@ def _explained(
     """``best`` as suggestions, each with its reason."""
     if not best:
         return []
-    rows = model.rows()
+    rows = model.row_of
     papers = model.vectors[[rows[paper.id] for _, paper in best]]
     liked = model.embed([text_of(i.title, i.abstract) for i in interests])
     cosines = (papers @ liked.T).toarray()  # a paper's vector by each interest's

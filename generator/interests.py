@@ -86,12 +86,12 @@ def read_interests(
             warnings.append(Warning_(name, line, message + "; it is left out of For you"))
     by_title = {normalise_title(paper.title): paper.id for paper in papers.values()}
     for title, abstract, bib_id, where in bib:
-        arxiv_id = bib_id if bib_id in papers else by_title.get(normalise_title(title))
-        if arxiv_id is not None:  # the archive's own text, once
-            if arxiv_id not in listed:
-                paper = papers[arxiv_id]
+        known = bib_id if bib_id in papers else by_title.get(normalise_title(title))
+        if known is not None:  # the archive's own text, once
+            if known not in listed:
+                paper = papers[known]
                 interests.append(Interest(paper.title, paper.abstract, where, paper.id))
-                listed.add(arxiv_id)
+                listed.add(known)
         else:
             interests.append(Interest(title, abstract, where))
     return interests, warnings
@@ -120,13 +120,24 @@ def _ids_as_written(text: str, name: str) -> list[tuple[str, int]]:
         if not isinstance(item, yaml.ScalarNode) or not item.value.strip():
             raise InputError(name, line, "each of 'papers' must be an arXiv id such as 2305.18290")
         arxiv_id = normalise_arxiv_id(item.value)
+        if arxiv_id is not None and not _plausible(arxiv_id):
+            arxiv_id = None
         if arxiv_id is None:
             message = f"{item.value!r} is not an arXiv id (such as \"2305.18290\")"
-            if item.style is None and re.fullmatch(r"\d+\.\d+", item.value):
+            if not item.style and re.fullmatch(r"\d+\.\d+", item.value):
                 message += "; write ids in quotes, as YAML reads 2305.1829 for 2305.18290"
             raise InputError(name, line, message)
         ids.append((arxiv_id, line))
     return ids
+
+
+def _plausible(arxiv_id: str) -> bool:
+    """Whether a new-style id has the digits of its month: four after the dot up to
+    December 2014 (``1412.6980``), five from January 2015 (``2305.18290``)."""
+    month, dot, number = arxiv_id.partition(".")
+    if not dot or "/" in arxiv_id:
+        return True
+    return len(number) == (5 if month >= "1501" else 4)
 
 
 def _bibtex_entries(

@@ -36,16 +36,22 @@ import json
 import os
 import smtplib
 import ssl
+import sys
 from dataclasses import dataclass
 from datetime import date
 from email.message import EmailMessage
 from email.utils import format_datetime, getaddresses
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from generator.digest import Digest, day_digest, digest_text, of_tag
 from generator.errors import BuildError, InputError
 from generator.fragments import MAIL_FONT, MAIL_ITEM, MAIL_LINK, escaped, paper_html
+from generator.model import Paper
 from generator.settings import Settings, load_settings
+
+if TYPE_CHECKING:
+    from generator.generate import Corpus
 
 #: What was sent, under the content folder; not an input file (see readers.CONFIG_FILES).
 RECORD_FILE = "email-sent.json"
@@ -256,7 +262,10 @@ def add_email_command(commands: argparse._SubParsersAction) -> None:
     parser = commands.add_parser("email", help="a day's digest as an email (file or SMTP)")
     parser.add_argument("--date", required=True, type=date.fromisoformat, metavar="YYYY-MM-DD",
                         help="the day to mail")
-    parser.add_argument("--tag", metavar="SLUG", help="only that tag's papers of the day")
+    scope = parser.add_mutually_exclusive_group()
+    scope.add_argument("--tag", metavar="SLUG", help="only that tag's papers of the day")
+    scope.add_argument("--for-you", action="store_true",
+                       help="the day's best papers for the site's owners (content/interests.yaml)")
     parser.add_argument("--out", type=Path, metavar="FILE.eml", help="write the message here")
     parser.add_argument("--send", action="store_true",
                         help="send it over SMTP (PAPERS_SMTP_* variables), once per day and tag")
@@ -264,6 +273,27 @@ def add_email_command(commands: argparse._SubParsersAction) -> None:
     parser.add_argument("--config", type=Path, default=Path("mkdocs.yml"),
                         help="the MkDocs configuration (site URL and name)")
     parser.set_defaults(run=run_email)
+
+
+#: How the For you mail is named where a tag's would be: its record key
+#: (``2025-06-06/for-you``), ``Message-ID`` and ``List-Id``.
+FOR_YOU = "for-you"
+
+
+def _for_you(content: Path, corpus: Corpus, papers: list[Paper], count: int) -> list[Paper]:
+    """The ``count`` best of a day's ``papers`` by the For you ranking, best first."""
+    from generator.foryou import day_suggestions
+    from generator.interests import INTERESTS_FILE, read_interests
+    from generator.similar import text_model
+
+    found = read_interests(content, {paper.id: paper for paper in corpus.papers})
+    if found is None:
+        raise BuildError(f"--for-you needs {(content / INTERESTS_FILE).as_posix()}")
+    interests, warnings = found
+    for warning in warnings:
+        print(warning, file=sys.stderr)
+    model = text_model(corpus.papers)
+    return [s.paper for s in day_suggestions(model, interests, papers, count)]
 
 
 def run_email(args: argparse.Namespace) -> int:
@@ -279,11 +309,16 @@ def run_email(args: argparse.Namespace) -> int:
     papers = corpus.days.get(args.date, [])
     if args.tag:
         papers = of_tag(papers, args.tag)
+    scope = None
+    if args.for_you:
+        papers = _for_you(args.content, corpus, papers, settings.for_you_top)
+        args.tag, scope = FOR_YOU, "for you"
+        titles = {**titles, FOR_YOU: "For you"}
     key = record_key(args.date, args.tag)
     if not papers:
         print(f"papers email: no papers for {key}; nothing to mail")
         return 0
-    digest = day_digest(settings, args.date, papers, titles, args.tag)
+    digest = day_digest(settings, args.date, papers, titles, args.tag, scope=scope)
     smtp = SmtpSettings.from_environment() if args.send else None
     sender = smtp.sender if smtp else os.environ.get("PAPERS_SMTP_FROM", "") or (
         f"digest@{settings.host}"

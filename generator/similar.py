@@ -49,7 +49,9 @@ class TextModel:
     vectorizer: TfidfVectorizer | None
     """None when the papers have no word in common: every vector is then empty."""
 
-    def rows(self) -> dict[str, int]:
+    @cached_property
+    def row_of(self) -> dict[str, int]:
+        """Each paper's row, by id."""
         return {paper.id: index for index, paper in enumerate(self.papers)}
 
     def embed(self, texts: Sequence[str]) -> sp.csr_matrix:

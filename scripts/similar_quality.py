@@ -121,7 +121,7 @@ def for_you_figures(papers: list[Paper], labels: Labels, weeks: int, what: str) 
         if not picked:
             continue
         model = text_model(archive)
-        rows = model.rows()
+        rows = model.row_of
         before = sorted(
             (p for p in archive if p.first_day < start), key=lambda p: (p.first_day, p.id)
         )
