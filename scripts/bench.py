@@ -17,7 +17,8 @@ Tables give the median over the runs, with min–max when there are several.
 
 --papers N writes a synthetic corpus of N papers first (scripts/corpus.py: curated YAML
 days of 30–90 papers going back from 2025-06-06, deterministic for a given --seed), the
-newest day being --busiest real papers (default 120) on 2025-06-07.
+newest day being --busiest real papers (default 120) on 2025-06-07, and --interests of its
+papers (default 20) named in content/interests.yaml, so that the build ranks For you.
 """
 
 from __future__ import annotations
@@ -209,12 +210,15 @@ def paper_count(runs: list[Run]) -> int | None:
 def bench(args: argparse.Namespace, work: Path) -> dict[str, Any]:
     if args.papers:
         started = time.perf_counter()
-        content = write_corpus(work, args.papers, seed=args.seed, busiest=args.busiest)
-        days = len(list(content.glob("*.yaml"))) - 1  # less tags.yaml
+        content = write_corpus(
+            work, args.papers, seed=args.seed, busiest=args.busiest, interests=args.interests
+        )
+        days = len(list(content.glob("*-*-*.yaml")))
         busiest = f", and a real day of {args.busiest} papers" if args.busiest else ""
+        liked = f", {args.interests} of them in interests.yaml" if args.interests else ""
         label = (
             f"{args.papers - args.busiest:,} synthetic papers, {days} days, seed {args.seed}"
-            f"{busiest} (written in {time.perf_counter() - started:.1f} s)"
+            f"{busiest}{liked} (written in {time.perf_counter() - started:.1f} s)"
         )
     else:
         content, label = ROOT / "content", "shipped content/"
@@ -263,6 +267,9 @@ def main() -> None:
     parser.add_argument("--busiest", type=int, default=120, metavar="N",
                         help="with --papers: N of them are one real day, the newest "
                              "(default 120; the busiest real day so far had 82)")
+    parser.add_argument("--interests", type=int, default=20, metavar="N",
+                        help="with --papers: content/interests.yaml names N of its papers, so "
+                             "the build ranks For you (default 20; 0 for none)")
     parser.add_argument("--runs", type=int, default=3, help="runs per command (default 3)")
     parser.add_argument("--only", choices=("generate", "build"), action="append",
                         help="measure only this command (repeatable)")

@@ -10,6 +10,8 @@ curated YAML file per day. Each paper has a unique title and arXiv id (YYMM.NNNN
 day's month), 1–12 authors from a pool of generated names, 0–300 upvotes (skewed low),
 sometimes a code link and arXiv categories. The same N and seed give the same files.
 
+``interests=N`` writes ``content/interests.yaml`` naming N of the papers (For you).
+
 ``busiest=B`` makes the newest day (2025-06-07) a day of B real Hugging Face papers (the
 real answers in tests/fixtures/real, with their TL;DRs, keywords and links, stored as
 ``papers fetch hf`` stores a day): the heaviest day and home page a real day would make.
@@ -115,9 +117,13 @@ def write_busiest_day(content: Path, count: int) -> None:
     (content / "hf" / f"{day.isoformat()}.json").write_text(dump_items(chosen), "utf-8")
 
 
-def write_corpus(folder: Path, papers: int, seed: int = 0, busiest: int = 0) -> Path:
+def write_corpus(
+    folder: Path, papers: int, seed: int = 0, busiest: int = 0, interests: int = 0
+) -> Path:
     """Write ``papers`` papers under ``folder/content`` (created) and return that folder;
-    ``busiest`` of them are one real day of that many papers, the newest."""
+    ``busiest`` of them are one real day of that many papers, the newest. With
+    ``interests``, ``content/interests.yaml`` names that many of the synthetic papers, spread
+    over the archive (the site then has its For you page and feeds)."""
     rng = random.Random(seed)
     content = folder / "content"
     content.mkdir(parents=True)
@@ -169,4 +175,9 @@ def write_corpus(folder: Path, papers: int, seed: int = 0, busiest: int = 0) -> 
                 cats = rng.sample(_CATEGORIES, rng.randint(1, 3))
                 lines.append(f"    categories: [{', '.join(cats)}]")
         (content / f"{day.isoformat()}.yaml").write_text("\n".join(lines) + "\n", "utf-8")
+    if interests:
+        ids = sorted(used_ids)
+        chosen = ids[:: max(1, len(ids) // interests)][:interests]
+        listed = ", ".join(f'"{arxiv}"' for arxiv in chosen)
+        (content / "interests.yaml").write_text(f"papers: [{listed}]\n", "utf-8")
     return content
