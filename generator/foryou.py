@@ -17,6 +17,7 @@ newest day with papers and the days before it) as one list; the feeds hold the
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -163,6 +164,13 @@ def _explained(
             key=lambda i: (-round(float(weights[i]), 6), int(row.indices[i])),
         )
         columns = [int(row.indices[i]) for i in order[:REASON_WORDS]]
-        words = tuple(model.words(columns)) if columns else ()
+        words = tuple(as_written(word, paper) for word in model.words(columns))
         out.append(Suggestion(paper, score, None, words))
     return out
+
+
+def as_written(word: str, paper: Paper) -> str:
+    """``word`` (lower case, accents folded, as the model has it) as the paper writes it
+    ("RLHF", "Transformer"), where its title or abstract has it as it is."""
+    found = re.search(rf"\b{re.escape(word)}\b", f"{paper.title} {paper.abstract}", re.IGNORECASE)
+    return found.group(0) if found else word
