@@ -54,8 +54,9 @@ class _Matcher:
         a hit has the needle when it is one of the keyword's words: then it is "" here."""
         self.needles: dict[int, list[tuple[int, int, str]]] = {}
         """The same with every needle, for other text."""
-        self.unindexed: list[tuple[int, list[tuple[int, str, ScannedPattern]]]] = []
-        """(rule, its (entry, needle, pattern) run over the texts) for rules with some."""
+        self.unindexed: list[tuple[int, list[tuple[int, str, ScannedPattern, bool]]]] = []
+        """(rule, its (entry, needle, pattern, title only) run over the texts) for rules
+        with some: an entry that counts only in a title is searched only there."""
         self.excludes: list[list[int | ScannedPattern]] = []
         """Per rule, its ``exclude`` keywords: indexed ids, else patterns to run."""
         for r, rule in enumerate(rules):
@@ -63,7 +64,8 @@ class _Matcher:
             for e, (_, pattern, needle) in enumerate(rule.patterns):
                 i = ids.get(pattern)
                 if i is None:
-                    scanned.append((e, needle, ScannedPattern(pattern, needle)))
+                    title_only = e in rule.title_only
+                    scanned.append((e, needle, ScannedPattern(pattern, needle), title_only))
                 else:
                     gate = needle if needle not in self.index.words[i] else ""
                     self.users.setdefault(i, []).append((r, e, gate))
@@ -91,13 +93,16 @@ class _Paper:
             self._folded = "\n".join((p.title, p.abstract, *p.keywords)).lower()
         return self._folded
 
-    def run(self, scanned: ScannedPattern) -> tuple[str, int] | None:
-        """Where an unindexed pattern hits first and, in the abstract, how often."""
+    def run(self, scanned: ScannedPattern, title_only: bool) -> tuple[str, int] | None:
+        """Where an unindexed pattern hits first and, in the abstract, how often (for a
+        pattern counting only in a title: whether it hits the title)."""
         paper = self.paper
         if not scanned.may_match(self.ascii, self.folded):
             return None
         if scanned.search(paper.title):
             return ("title", 0)
+        if title_only:
+            return None
         if any(hits_keyword(scanned.pattern, k) for k in paper.keywords):
             return ("keywords", 0)
         hits = scanned.count(paper.abstract)
@@ -130,9 +135,9 @@ def _rule_hits(matcher: _Matcher, paper: _Paper) -> dict[int, list[_Hit]]:
             else:
                 found[r] = [(e, place, hits)]
     for r, entries in matcher.unindexed:
-        for e, needle, scanned in entries:
+        for e, needle, scanned, title_only in entries:
             if not needle or needle in paper.folded:
-                hit = paper.run(scanned)
+                hit = paper.run(scanned, title_only)
                 if hit is not None:
                     found.setdefault(r, []).append((e, *hit))
     if paper.paper.categories:

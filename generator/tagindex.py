@@ -18,6 +18,7 @@ occurs, when its parse tells (``generator.tagscan``).
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from typing import Any
@@ -242,7 +243,8 @@ class PaperScan:
 _PARENTHESIS = re.compile(r"\s*\(([^()]*)\)\W*$")
 
 
-def keyword_ends(keyword: str) -> set[int]:
+@functools.lru_cache(maxsize=4096)  # a paper's keywords are looked at by several patterns
+def keyword_ends(keyword: str) -> frozenset[int]:
     """Where a match may end in one of Hugging Face's keywords to hit it: at the end of the
     keyword (before trailing punctuation), or of its main part and of the short name in a
     trailing parenthesis ("Large Language Models (LLMs)"), and before a last word that
@@ -258,7 +260,7 @@ def keyword_ends(keyword: str) -> set[int]:
     for end in list(ends):
         if generic := _GENERIC_HEAD.search(keyword, 0, end):
             ends.add(generic.start())
-    return ends
+    return frozenset(ends)
 
 
 _TRAILING = " \t\n.,;:!?)]}\"'"
@@ -271,8 +273,15 @@ _GENERIC_HEAD = re.compile(
 
 
 def hits_keyword(pattern: re.Pattern[str], keyword: str) -> bool:
-    """Whether ``pattern`` hits one of Hugging Face's keywords, see :func:`keyword_ends`."""
-    return _ends_at(pattern, keyword, range(len(keyword)), keyword_ends(keyword))
+    """Whether ``pattern`` hits one of Hugging Face's keywords, see :func:`keyword_ends`:
+    whether a match at some position of the keyword ends at one of its ends. ``search``
+    finds the next position with a match, and the match ``match`` would find there."""
+    ends, at = keyword_ends(keyword), 0
+    while (match := pattern.search(keyword, at)) is not None and match.start() < len(keyword):
+        if match.end() in ends:
+            return True
+        at = match.start() + 1
+    return False
 
 
 def _offsets(keywords: tuple[str, ...]) -> list[int]:
@@ -284,7 +293,9 @@ def _offsets(keywords: tuple[str, ...]) -> list[int]:
     return offsets
 
 
-def _ends_at(pattern: re.Pattern[str], text: str, starts: Iterable[int], ends: set[int]) -> bool:
+def _ends_at(
+    pattern: re.Pattern[str], text: str, starts: Iterable[int], ends: set[int] | frozenset[int]
+) -> bool:
     """Whether ``pattern`` matches ``text`` from one of ``starts`` to one of ``ends``."""
     for at in starts:
         match = pattern.match(text, at)
