@@ -12,8 +12,9 @@ hits "LLM agents", "in-context" does not hit "in-context learning". Every hit sc
 title 3, keyword list 2, abstract mentions of the most frequent entry 1 each (up to 3),
 category 2; an entry counts only where it first appears (title, else keyword list, else
 abstract: its abstract mentions do not add to its title hit). Counting every place was
-measured on the labelled papers and lost far more precision than it gained recall. A tag is given when its score reaches its ``min_score`` (default 2), no
-``exclude`` keyword hits and the paper gets none of its ``unless_tagged`` tags. Manual
+measured on the labelled papers and lost far more precision than it gained recall. A
+tag is given when its score reaches its ``min_score`` (default 2), no ``exclude`` keyword
+hits and the paper gets none of its ``unless_tagged`` tags. Manual
 tags from YAML input are always given. A paper keeps its ``MAX_TAGS`` best-scoring tags,
 ties in the order of ``tags.yaml``. A reason names the words that hit: a keyword as
 written, a regex by the text it matched.
