@@ -18,6 +18,7 @@ occurs, when its parse tells (``generator.tagscan``).
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from collections.abc import Iterable
@@ -36,6 +37,9 @@ _LONGEST = 60  # letters; longer keywords are run as patterns (the index nests g
 
 _Entry = tuple[tuple[int, ...], tuple[int, ...]]
 """For a word: the keywords it is a hit of, exactly, and the keywords to try where it is."""
+_Follow = tuple[tuple[tuple[int, str], ...], int]
+"""For a word: the keywords whose match may go on past it, each with the word the next
+word must start with, and the longest of those."""
 
 
 def fold_words(text: str) -> tuple[str, bool]:
@@ -77,6 +81,7 @@ class KeywordIndex:
         """Per keyword, its words, lowercased."""
         hits: dict[str, list[int]] = {}
         tries: dict[str, list[int]] = {}
+        follow: dict[str, list[tuple[int, str]]] = {}
         nexts: dict[str, set[str] | None] = {}
         """Word → the words one of which must follow it, None for any (it ends a match)."""
         for pattern in patterns:
@@ -94,13 +99,19 @@ class KeywordIndex:
                 nexts[word] = None
             for n in range(1, len(low)):  # a match that goes on past this word
                 word = "".join(low[:n])
-                tries.setdefault(word, []).append(i)
+                follow.setdefault(word, []).append((i, low[n]))
                 following = nexts.setdefault(word, set())
                 if following is not None:
                     following.add(low[n])
         self._vocab: dict[str, _Entry] = {
             word: (tuple(hits.get(word, ())), tuple(tries.get(word, ()))) for word in nexts
         }
+        self._follow: dict[str, _Follow] = {
+            word: (tuple(pairs), max(len(next_word) for _, next_word in pairs))
+            for word, pairs in follow.items()
+        }
+        self._followed: dict[tuple[str, str], tuple[int, ...]] = {}
+        """(word, the start of the next word) → the keywords of ``_follow`` to try."""
         source = f" ({_trie(nexts)})" if nexts else r"(?!)"
         self._exact = re.compile(source)
         self._source = source
@@ -115,21 +126,34 @@ class KeywordIndex:
         hits: dict[int, list[int]] = {}
         tries: dict[int, list[int]] = {}
         # Words that keep their case are found ignoring case, as ``re`` does it.
-        finder, vocab = (self._exact, self._vocab) if lowered else (self._fold(), self._odd)
-        for match in finder.finditer(f" {folded} "):
+        finder = self._exact if lowered else self._fold()
+        padded = f" {folded} "
+        for match in finder.finditer(padded):
             at, word = match.start(), match[1]  # the padding makes `at` the word's start
-            entry = vocab[word] if lowered else self._odd_entry(word)
+            entry = self._vocab[word] if lowered else self._odd_entry(word)
             for i in entry[0]:
                 if i in hits:
                     hits[i].append(at)
                 else:
                     hits[i] = [at]
-            for i in entry[1]:
+            tried = entry[1]
+            if lowered and word in self._follow:
+                tried += self._followed_by(word, padded, match.end() + 1)
+            for i in tried:
                 if i in tries:
                     tries[i].append(at)
                 else:
                     tries[i] = [at]
         return hits, tries
+
+    def _followed_by(self, word: str, padded: str, at: int) -> tuple[int, ...]:
+        """The keywords to try where ``word`` is followed (from ``at`` in the lowered text)
+        by a word: those whose next word it starts with."""
+        pairs, longest = self._follow[word]
+        key = (word, padded[at : at + longest])
+        if key not in self._followed:
+            self._followed[key] = tuple(i for i, next_word in pairs if key[1].startswith(next_word))
+        return self._followed[key]
 
     def _fold(self) -> re.Pattern[str]:
         if self._folding is None:  # compiled when first needed: most texts are ASCII
@@ -149,8 +173,10 @@ class KeywordIndex:
         index, lowercased; for another, the keywords its beginning allows are tried."""
         if word not in self._odd:
             if word.isascii():
-                hits, tries = self._vocab[word.lower()]
-                self._odd[word] = ((), (*hits, *tries))
+                low = word.lower()
+                hits, tries = self._vocab[low]
+                pairs = self._follow.get(low, ((), 0))[0]
+                self._odd[word] = ((), (*hits, *tries, *(i for i, _ in pairs)))
             else:
                 found = [i for regex, ids in self._firsts if regex.match(word) for i in ids]
                 self._odd[word] = ((), tuple(found))
@@ -212,12 +238,10 @@ class PaperScan:
             if starts[0] < cut and hit_at(patterns[i], title, starts, cut):
                 self.hits[i] = ("title", 0)
         if keywords:  # NUL is no word or separator character: no match spans two keywords
-            listed, ends = "\0".join(keywords), set[int]()
-            for at, keyword in zip(_offsets(keywords), keywords, strict=True):
-                ends.update(at + end for end in keyword_ends(keyword))
+            listed, offsets = "\0".join(keywords), _offsets(keywords)
             found, tried = index.find(listed)
             for i, starts in (*found.items(), *tried.items()):
-                if i not in self.hits and _ends_at(patterns[i], listed, starts, ends):
+                if i not in self.hits and _hits_listed(patterns[i], listed, starts, offsets):
                     self.hits[i] = ("keywords", 0)
         for i, starts in self._hits.items():
             if i not in self.hits:  # no title hit: all in the abstract
@@ -276,31 +300,40 @@ def hits_keyword(pattern: re.Pattern[str], keyword: str) -> bool:
     """Whether ``pattern`` hits one of Hugging Face's keywords, see :func:`keyword_ends`:
     whether a match at some position of the keyword ends at one of its ends. ``search``
     finds the next position with a match, and the match ``match`` would find there."""
-    ends, at = keyword_ends(keyword), 0
-    while (match := pattern.search(keyword, at)) is not None and match.start() < len(keyword):
+    match = pattern.search(keyword)
+    if match is None:  # most patterns hit no listed keyword: spare working out its ends
+        return False
+    ends = keyword_ends(keyword)
+    while match is not None and match.start() < len(keyword):
         if match.end() in ends:
             return True
-        at = match.start() + 1
+        match = pattern.search(keyword, match.start() + 1)
     return False
 
 
 def _offsets(keywords: tuple[str, ...]) -> list[int]:
-    """Where each keyword starts in the keywords joined by one character."""
+    """Where each keyword starts in the keywords joined by one character, and where one
+    more would."""
     offsets, at = [], 0
     for keyword in keywords:
         offsets.append(at)
         at += len(keyword) + 1
+    offsets.append(at)
     return offsets
 
 
-def _ends_at(
-    pattern: re.Pattern[str], text: str, starts: Iterable[int], ends: set[int] | frozenset[int]
+def _hits_listed(
+    pattern: re.Pattern[str], listed: str, starts: list[int], offsets: list[int]
 ) -> bool:
-    """Whether ``pattern`` matches ``text`` from one of ``starts`` to one of ``ends``."""
+    """Whether ``pattern`` hits one of the keywords joined in ``listed`` (starting at
+    ``offsets``), matching from one of ``starts`` to one of that keyword's ends (a match
+    never spans two keywords: see :class:`PaperScan`)."""
     for at in starts:
-        match = pattern.match(text, at)
-        if match is not None and match.end() in ends:
-            return True
+        match = pattern.match(listed, at)
+        if match is not None:
+            j = bisect.bisect_right(offsets, at) - 1
+            if match.end() - offsets[j] in keyword_ends(listed[offsets[j] : offsets[j + 1] - 1]):
+                return True
     return False
 
 
