@@ -16,7 +16,13 @@ from generator.readers.hf_json import read_hf_json
 from generator.readers.page_dump import read_page_dump
 from generator.tagging import MAX_TAGS, assign_tags
 from generator.tagindex import KeywordIndex, fold_words, hits_keyword, keyword_words
-from generator.tagrules import TagRule, keyword_pattern, load_tag_rules, required_word
+from generator.tagrules import (
+    TagRule,
+    keyword_pattern,
+    load_tag_rules,
+    required_groups,
+    required_word,
+)
 from generator.tagscan import ScannedPattern
 
 from conftest import HF_FIXTURE, ROOT, SEED
@@ -419,10 +425,31 @@ REGEXES = [
     r"foo|",
     r"x*",
     r"[)]abc",
+    r"(?:foo|cdx|pre)-?(?:large|stable) (?:ab|llms)",
     r"(?i:ab)cd",
     r"\bab\w+cd",
     r"ab{0,2}cdx",
 ]
+
+
+@pytest.mark.parametrize(
+    ("regex", "groups"),
+    [
+        (r"\b(?:we|this work) (?:introduce|present)s? (?:a )?(?:benchmark|test suite)\b",
+         (("introduce", "present"), ("benchmark", "suite"))),
+        (r"(language|human|llm)[\s-]+alignment", (("language", "human", "llm"),)),
+        (r"[(](?:abc|def)[)]", (("abc", "def"),)),
+        (r"[\](]+(?:abc|def)+", (("abc", "def"),)),
+        (r"(?:abc|def)?x", ()),  # optional
+        (r"(?:abc|def){2}", ()),
+        (r"(?:abc|de)", ()),  # a word too short to look for
+        (r"(?:abc|def)|x", ()),  # a top-level alternative
+        (r"((?:abc|def))", ()),  # not only words
+        (r"(?x) (?:abc|def)", ()),  # verbose
+    ],
+)  # fmt: skip
+def test_required_groups(regex, groups):
+    assert required_groups(regex) == groups
 
 
 SCAN_PIECES = ["pre", "train", "-", " ", "stable", "un", "LLMs", "llms", "Align", "ing"]
