@@ -15,7 +15,7 @@ from generator.model import Paper, TagMatch
 from generator.readers.hf_json import read_hf_json
 from generator.readers.page_dump import read_page_dump
 from generator.tagging import MAX_TAGS, assign_tags
-from generator.tagindex import KeywordIndex, fold_words, hits_keyword, keyword_words
+from generator.tagindex import REPEATED, KeywordIndex, fold_words, hits_keyword, keyword_words
 from generator.tagrules import (
     TagRule,
     keyword_pattern,
@@ -189,6 +189,15 @@ def reference_assign_tags(papers: list[Paper], rules: list[TagRule]) -> list[str
                 words = f"“{label}”" + (f" ×{hits}" if hits > 1 else "")
                 if words not in where[place]:
                     where[place].append(words)
+                again = len(pattern.findall(p.abstract)) if place != "abstract" else 0
+                if again >= REPEATED and e not in rule.title_only:  # mentioned again and again
+                    label = rule.patterns[e][0]
+                    if e in rule.regexes:
+                        label = " ".join(pattern.search(p.abstract)[0].split()) or label
+                    words = f"“{label}” ×{again}"
+                    if words not in where["abstract"]:
+                        where["abstract"].append(words)
+                    most = max(most, again)
             score = (3 if where["title"] else 0) + (2 if where["keywords"] else 0) + min(most, 3)
             reasons = [f"{', '.join(ws)} in {place}" for place, ws in where.items() if ws]
             for category in rule.categories:
