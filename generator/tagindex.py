@@ -12,8 +12,8 @@ of running each pattern on its own: overlapping keywords such as "language model
 
 Indexed are the patterns ``tagrules.keyword_pattern`` builds from words of ASCII letters,
 digits and ``_`` (:func:`keyword_words`); any other pattern, and each ``regex`` entry, is
-run over the texts as before, though only where the literal text each match starts with
-occurs, when its parse tells (``generator.tagscan``).
+run over the texts on their own, only where the words every match holds occur
+(``generator.tagscan``).
 """
 
 from __future__ import annotations
