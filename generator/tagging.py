@@ -10,7 +10,12 @@ entries are Python regular expressions, case-insensitive. ``title_keywords`` and
 only as the whole of it or its last words (``generator.tagindex.keyword_ends``): "agent"
 hits "LLM agents", "in-context" does not hit "in-context learning". Every hit scores:
 title 3, keyword list 2, abstract mentions of the most frequent entry 1 each (up to 3),
-category 2. A tag is given when its score reaches its ``min_score`` (default 2), no
+category 2. An entry counts where it first appears (title, else keyword list, else
+abstract), and its abstract mentions add to a title or keyword-list hit only when there
+are ``tagindex.REPEATED`` (3) or more: Hugging Face draws its keywords from the abstract
+and a title is restated there, so a single mention is the same evidence again (counting
+every mention was measured on the labelled papers: far more wrong tags than right ones
+gained). A tag is given when its score reaches its ``min_score`` (default 2), no
 ``exclude`` keyword hits and the paper gets none of its ``unless_tagged`` tags. Manual
 tags from YAML input are always given. A paper keeps its ``MAX_TAGS`` best-scoring tags,
 ties in the order of ``tags.yaml``. A reason names the words that hit: a keyword as
@@ -27,7 +32,7 @@ import re
 
 from generator.errors import Warning_
 from generator.model import Paper, RawPaper, TagMatch
-from generator.tagindex import KeywordIndex, hits_keyword
+from generator.tagindex import REPEATED, KeywordIndex, hits_keyword
 from generator.tagrules import TagRule
 from generator.tagscan import ScannedPattern
 
@@ -54,8 +59,9 @@ class _Matcher:
         a hit has the needle when it is one of the keyword's words: then it is "" here."""
         self.needles: dict[int, list[tuple[int, int, str]]] = {}
         """The same with every needle, for other text."""
-        self.unindexed: list[tuple[int, list[tuple[int, str, ScannedPattern]]]] = []
-        """(rule, its (entry, needle, pattern) run over the texts) for rules with some."""
+        self.unindexed: list[tuple[int, list[tuple[int, str, ScannedPattern, bool]]]] = []
+        """(rule, its (entry, needle, pattern, title only) run over the texts) for rules
+        with some: an entry that counts only in a title is searched only there."""
         self.excludes: list[list[int | ScannedPattern]] = []
         """Per rule, its ``exclude`` keywords: indexed ids, else patterns to run."""
         for r, rule in enumerate(rules):
@@ -63,7 +69,8 @@ class _Matcher:
             for e, (_, pattern, needle) in enumerate(rule.patterns):
                 i = ids.get(pattern)
                 if i is None:
-                    scanned.append((e, needle, ScannedPattern(pattern, needle)))
+                    title_only = e in rule.title_only
+                    scanned.append((e, needle, ScannedPattern(pattern, needle), title_only))
                 else:
                     gate = needle if needle not in self.index.words[i] else ""
                     self.users.setdefault(i, []).append((r, e, gate))
@@ -91,17 +98,25 @@ class _Paper:
             self._folded = "\n".join((p.title, p.abstract, *p.keywords)).lower()
         return self._folded
 
-    def run(self, scanned: ScannedPattern) -> tuple[str, int] | None:
-        """Where an unindexed pattern hits first and, in the abstract, how often."""
+    def run(self, scanned: ScannedPattern, title_only: bool) -> list[tuple[str, int]]:
+        """Where an unindexed pattern hits first and, in the abstract, how often, as
+        ``PaperScan`` says (for a pattern counting only in a title: whether it hits the
+        title)."""
         paper = self.paper
         if not scanned.may_match(self.ascii, self.folded):
-            return None
+            return []
         if scanned.search(paper.title):
-            return ("title", 0)
-        if any(hits_keyword(scanned.pattern, k) for k in paper.keywords):
-            return ("keywords", 0)
-        hits = scanned.count(paper.abstract)
-        return ("abstract", hits) if hits else None
+            first = ("title", 0)
+        elif title_only:
+            return []
+        elif any(hits_keyword(scanned.pattern, k) for k in paper.keywords):
+            first = ("keywords", 0)
+        else:
+            hits = scanned.count(paper.abstract)
+            return [("abstract", hits)] if hits else []
+        if title_only or (hits := scanned.count(paper.abstract)) < REPEATED:
+            return [first]
+        return [first, ("abstract", hits)]
 
     def excluded(self, excludes: list[int | ScannedPattern]) -> bool:
         """Whether an ``exclude`` keyword hits the title or abstract."""
@@ -121,6 +136,7 @@ def _rule_hits(matcher: _Matcher, paper: _Paper) -> dict[int, list[_Hit]]:
     of the paper score 0, so they are left out."""
     found: dict[int, list[_Hit]] = {}
     users = matcher.users if paper.ascii else matcher.needles
+    repeated = paper.scan.repeated
     for i, (place, hits) in paper.scan.hits.items():
         for r, e, needle in users.get(i, ()):
             if needle and needle not in paper.folded:
@@ -129,12 +145,13 @@ def _rule_hits(matcher: _Matcher, paper: _Paper) -> dict[int, list[_Hit]]:
                 found[r].append((e, place, hits))
             else:
                 found[r] = [(e, place, hits)]
+            if i in repeated:
+                found[r].append((e, "abstract", repeated[i]))
     for r, entries in matcher.unindexed:
-        for e, needle, scanned in entries:
+        for e, needle, scanned, title_only in entries:
             if not needle or needle in paper.folded:
-                hit = paper.run(scanned)
-                if hit is not None:
-                    found.setdefault(r, []).append((e, *hit))
+                for place, hits in paper.run(scanned, title_only):
+                    found.setdefault(r, []).append((e, place, hits))
     if paper.paper.categories:
         for r in matcher.with_categories:
             found.setdefault(r, [])

@@ -12,12 +12,14 @@ of running each pattern on its own: overlapping keywords such as "language model
 
 Indexed are the patterns ``tagrules.keyword_pattern`` builds from words of ASCII letters,
 digits and ``_`` (:func:`keyword_words`); any other pattern, and each ``regex`` entry, is
-run over the texts as before, though only where the literal text each match starts with
-occurs, when its parse tells (``generator.tagscan``).
+run over the texts on their own, only where the words every match holds occur
+(``generator.tagscan``).
 """
 
 from __future__ import annotations
 
+import bisect
+import functools
 import re
 from collections.abc import Iterable
 from typing import Any
@@ -35,6 +37,9 @@ _LONGEST = 60  # letters; longer keywords are run as patterns (the index nests g
 
 _Entry = tuple[tuple[int, ...], tuple[int, ...]]
 """For a word: the keywords it is a hit of, exactly, and the keywords to try where it is."""
+_Follow = tuple[tuple[tuple[int, str], ...], int]
+"""For a word: the keywords whose match may go on past it, each with the word the next
+word must start with, and the longest of those."""
 
 
 def fold_words(text: str) -> tuple[str, bool]:
@@ -76,6 +81,7 @@ class KeywordIndex:
         """Per keyword, its words, lowercased."""
         hits: dict[str, list[int]] = {}
         tries: dict[str, list[int]] = {}
+        follow: dict[str, list[tuple[int, str]]] = {}
         nexts: dict[str, set[str] | None] = {}
         """Word → the words one of which must follow it, None for any (it ends a match)."""
         for pattern in patterns:
@@ -93,13 +99,19 @@ class KeywordIndex:
                 nexts[word] = None
             for n in range(1, len(low)):  # a match that goes on past this word
                 word = "".join(low[:n])
-                tries.setdefault(word, []).append(i)
+                follow.setdefault(word, []).append((i, low[n]))
                 following = nexts.setdefault(word, set())
                 if following is not None:
                     following.add(low[n])
         self._vocab: dict[str, _Entry] = {
             word: (tuple(hits.get(word, ())), tuple(tries.get(word, ()))) for word in nexts
         }
+        self._follow: dict[str, _Follow] = {
+            word: (tuple(pairs), max(len(next_word) for _, next_word in pairs))
+            for word, pairs in follow.items()
+        }
+        self._followed: dict[tuple[str, str], tuple[int, ...]] = {}
+        """(word, the start of the next word) → the keywords of ``_follow`` to try."""
         source = f" ({_trie(nexts)})" if nexts else r"(?!)"
         self._exact = re.compile(source)
         self._source = source
@@ -114,21 +126,34 @@ class KeywordIndex:
         hits: dict[int, list[int]] = {}
         tries: dict[int, list[int]] = {}
         # Words that keep their case are found ignoring case, as ``re`` does it.
-        finder, vocab = (self._exact, self._vocab) if lowered else (self._fold(), self._odd)
-        for match in finder.finditer(f" {folded} "):
+        finder = self._exact if lowered else self._fold()
+        padded = f" {folded} "
+        for match in finder.finditer(padded):
             at, word = match.start(), match[1]  # the padding makes `at` the word's start
-            entry = vocab[word] if lowered else self._odd_entry(word)
+            entry = self._vocab[word] if lowered else self._odd_entry(word)
             for i in entry[0]:
                 if i in hits:
                     hits[i].append(at)
                 else:
                     hits[i] = [at]
-            for i in entry[1]:
+            tried = entry[1]
+            if lowered and word in self._follow:
+                tried += self._followed_by(word, padded, match.end() + 1)
+            for i in tried:
                 if i in tries:
                     tries[i].append(at)
                 else:
                     tries[i] = [at]
         return hits, tries
+
+    def _followed_by(self, word: str, padded: str, at: int) -> tuple[int, ...]:
+        """The keywords to try where ``word`` is followed (from ``at`` in the lowered text)
+        by a word: those whose next word it starts with."""
+        pairs, longest = self._follow[word]
+        key = (word, padded[at : at + longest])
+        if key not in self._followed:
+            self._followed[key] = tuple(i for i, next_word in pairs if key[1].startswith(next_word))
+        return self._followed[key]
 
     def _fold(self) -> re.Pattern[str]:
         if self._folding is None:  # compiled when first needed: most texts are ASCII
@@ -148,8 +173,10 @@ class KeywordIndex:
         index, lowercased; for another, the keywords its beginning allows are tried."""
         if word not in self._odd:
             if word.isascii():
-                hits, tries = self._vocab[word.lower()]
-                self._odd[word] = ((), (*hits, *tries))
+                low = word.lower()
+                hits, tries = self._vocab[low]
+                pairs = self._follow.get(low, ((), 0))[0]
+                self._odd[word] = ((), (*hits, *tries, *(i for i, _ in pairs)))
             else:
                 found = [i for regex, ids in self._firsts if regex.match(word) for i in ids]
                 self._odd[word] = ((), tuple(found))
@@ -189,10 +216,19 @@ def _branch(node: dict[str, Any]) -> str:
     return options[0] if len(options) == 1 else f"(?:{'|'.join(options)})"
 
 
+REPEATED = 3
+"""Abstract mentions a keyword that hits the title or the keyword list needs for them to
+count as well: Hugging Face draws its keywords from the abstract, and a title is usually
+restated there, so one mention is the same evidence again. 2 gave more wrong tags than
+right ones on the labelled papers."""
+
+
 class PaperScan:
     """The indexed keywords that hit one paper: ``hits`` maps a keyword's id to where it
     hits first, in the order title, keyword list, abstract, and for the abstract how often
-    (as ``len(pattern.findall(abstract))``: hits do not overlap)."""
+    (as ``len(pattern.findall(abstract))``: hits do not overlap); ``repeated``, for a
+    keyword that hits the title or keyword list, its abstract mentions when there are
+    ``REPEATED`` or more."""
 
     def __init__(
         self, index: KeywordIndex, title: str, abstract: str, keywords: tuple[str, ...]
@@ -204,6 +240,7 @@ class PaperScan:
         self._hits, self._tries = index.find(text)
         patterns = index.patterns
         self.hits: dict[int, tuple[str, int]] = {}
+        self.repeated: dict[int, int] = {}
         for i, starts in self._hits.items():
             if starts[0] < cut:
                 self.hits[i] = ("title", 0)
@@ -211,25 +248,29 @@ class PaperScan:
             if starts[0] < cut and hit_at(patterns[i], title, starts, cut):
                 self.hits[i] = ("title", 0)
         if keywords:  # NUL is no word or separator character: no match spans two keywords
-            listed, ends = "\0".join(keywords), set[int]()
-            for at, keyword in zip(_offsets(keywords), keywords, strict=True):
-                ends.update(at + end for end in keyword_ends(keyword))
+            listed, offsets = "\0".join(keywords), _offsets(keywords)
             found, tried = index.find(listed)
             for i, starts in (*found.items(), *tried.items()):
-                if i not in self.hits and _ends_at(patterns[i], listed, starts, ends):
+                if i not in self.hits and _hits_listed(patterns[i], listed, starts, offsets):
                     self.hits[i] = ("keywords", 0)
         for i, starts in self._hits.items():
-            if i not in self.hits:  # no title hit: all in the abstract
-                self.hits[i] = ("abstract", len(starts))
+            self._abstract(i, sum(1 for at in starts if at >= cut))
         for i, starts in self._tries.items():
-            if i in self.hits:
+            if starts[-1] < cut:
                 continue
             pattern, hits, end = patterns[i], 0, cut
             for at in starts:
                 if at >= end and (match := pattern.match(abstract, at - cut)):
                     hits, end = hits + 1, match.end() + cut
+            self._abstract(i, hits)
+
+    def _abstract(self, i: int, hits: int) -> None:
+        """Count keyword ``i``'s ``hits`` in the abstract."""
+        if i not in self.hits:
             if hits:
                 self.hits[i] = ("abstract", hits)
+        elif hits >= REPEATED:
+            self.repeated[i] = hits
 
     def in_text(self, i: int) -> bool:
         """Whether keyword ``i`` matches title and abstract joined by a newline (how
@@ -242,7 +283,8 @@ class PaperScan:
 _PARENTHESIS = re.compile(r"\s*\(([^()]*)\)\W*$")
 
 
-def keyword_ends(keyword: str) -> set[int]:
+@functools.lru_cache(maxsize=4096)  # a paper's keywords are looked at by several patterns
+def keyword_ends(keyword: str) -> frozenset[int]:
     """Where a match may end in one of Hugging Face's keywords to hit it: at the end of the
     keyword (before trailing punctuation), or of its main part and of the short name in a
     trailing parenthesis ("Large Language Models (LLMs)"), and before a last word that
@@ -258,7 +300,7 @@ def keyword_ends(keyword: str) -> set[int]:
     for end in list(ends):
         if generic := _GENERIC_HEAD.search(keyword, 0, end):
             ends.add(generic.start())
-    return ends
+    return frozenset(ends)
 
 
 _TRAILING = " \t\n.,;:!?)]}\"'"
@@ -271,25 +313,43 @@ _GENERIC_HEAD = re.compile(
 
 
 def hits_keyword(pattern: re.Pattern[str], keyword: str) -> bool:
-    """Whether ``pattern`` hits one of Hugging Face's keywords, see :func:`keyword_ends`."""
-    return _ends_at(pattern, keyword, range(len(keyword)), keyword_ends(keyword))
+    """Whether ``pattern`` hits one of Hugging Face's keywords, see :func:`keyword_ends`:
+    whether a match at some position of the keyword ends at one of its ends. ``search``
+    finds the next position with a match, and the match ``match`` would find there."""
+    match = pattern.search(keyword)
+    if match is None:  # most patterns hit no listed keyword: spare working out its ends
+        return False
+    ends = keyword_ends(keyword)
+    while match is not None and match.start() < len(keyword):
+        if match.end() in ends:
+            return True
+        match = pattern.search(keyword, match.start() + 1)
+    return False
 
 
 def _offsets(keywords: tuple[str, ...]) -> list[int]:
-    """Where each keyword starts in the keywords joined by one character."""
+    """Where each keyword starts in the keywords joined by one character, and where one
+    more would."""
     offsets, at = [], 0
     for keyword in keywords:
         offsets.append(at)
         at += len(keyword) + 1
+    offsets.append(at)
     return offsets
 
 
-def _ends_at(pattern: re.Pattern[str], text: str, starts: Iterable[int], ends: set[int]) -> bool:
-    """Whether ``pattern`` matches ``text`` from one of ``starts`` to one of ``ends``."""
+def _hits_listed(
+    pattern: re.Pattern[str], listed: str, starts: list[int], offsets: list[int]
+) -> bool:
+    """Whether ``pattern`` hits one of the keywords joined in ``listed`` (starting at
+    ``offsets``), matching from one of ``starts`` to one of that keyword's ends (a match
+    never spans two keywords: see :class:`PaperScan`)."""
     for at in starts:
-        match = pattern.match(text, at)
-        if match is not None and match.end() in ends:
-            return True
+        match = pattern.match(listed, at)
+        if match is not None:
+            j = bisect.bisect_right(offsets, at) - 1
+            if match.end() - offsets[j] in keyword_ends(listed[offsets[j] : offsets[j + 1] - 1]):
+                return True
     return False
 
 

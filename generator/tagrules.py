@@ -145,6 +145,52 @@ def required_word(regex: str) -> str:
     return max(words, key=len) if words else ""
 
 
+_ALTERNATIVES = re.compile(r"[A-Za-z |]+")
+
+
+def required_groups(regex: str) -> tuple[tuple[str, ...], ...]:
+    """For each group at the pattern's top level that every match goes through and that
+    holds only words (``(?:benchmark|dataset|test suite)``, not under ``?``, ``*`` or
+    ``{``), the longest word of each of its alternatives, lowercased: a match holds one
+    of them. Only groups whose words all have three letters or more; none when the
+    pattern has a top-level ``|``. As :func:`required_word`, a deliberately small scan."""
+    groups, depth, start, index = [], 0, 0, 0
+    if "(?" in regex and re.search(r"\(\?[a-zA-Z]*x", regex):  # verbose: spaces are no words
+        return ()
+    while index < len(regex):
+        char = regex[index]
+        if char == "\\":
+            index += 2
+            continue
+        if char == "[":
+            index = _class_end(regex, index)
+            continue
+        if char == "|" and depth == 0:
+            return ()
+        if char == "(":
+            depth, start = depth + 1, (index + 1 if depth == 0 else start)
+        elif char == ")":
+            depth -= 1
+            body = regex[start:index].removeprefix("?:")
+            optional = regex[index + 1 : index + 2] in ("?", "*", "{")
+            if depth == 0 and not optional and _ALTERNATIVES.fullmatch(body):
+                words = [max(a.lower().split(), key=len, default="") for a in body.split("|")]
+                if all(len(w) >= 3 for w in words):
+                    groups.append(tuple(words))
+        index += 1
+    return tuple(groups)
+
+
+def _class_end(regex: str, index: int) -> int:
+    """Where the character class starting at ``index`` (its ``[``) ends, past its ``]``."""
+    index += 1
+    index += regex[index : index + 1] == "^"
+    index += regex[index : index + 1] == "]"  # a ] first in a class is one of its characters
+    while index < len(regex) and regex[index] != "]":
+        index += 2 if regex[index] == "\\" else 1
+    return index + 1
+
+
 def _regex(entry: str, name: str, line: int) -> re.Pattern[str]:
     try:
         return re.compile(entry, re.IGNORECASE)

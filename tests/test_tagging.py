@@ -15,8 +15,14 @@ from generator.model import Paper, TagMatch
 from generator.readers.hf_json import read_hf_json
 from generator.readers.page_dump import read_page_dump
 from generator.tagging import MAX_TAGS, assign_tags
-from generator.tagindex import KeywordIndex, fold_words, hits_keyword, keyword_words
-from generator.tagrules import TagRule, keyword_pattern, load_tag_rules, required_word
+from generator.tagindex import REPEATED, KeywordIndex, fold_words, hits_keyword, keyword_words
+from generator.tagrules import (
+    TagRule,
+    keyword_pattern,
+    load_tag_rules,
+    required_groups,
+    required_word,
+)
 from generator.tagscan import ScannedPattern
 
 from conftest import HF_FIXTURE, ROOT, SEED
@@ -183,6 +189,15 @@ def reference_assign_tags(papers: list[Paper], rules: list[TagRule]) -> list[str
                 words = f"“{label}”" + (f" ×{hits}" if hits > 1 else "")
                 if words not in where[place]:
                     where[place].append(words)
+                again = len(pattern.findall(p.abstract)) if place != "abstract" else 0
+                if again >= REPEATED and e not in rule.title_only:  # mentioned again and again
+                    label = rule.patterns[e][0]
+                    if e in rule.regexes:
+                        label = " ".join(pattern.search(p.abstract)[0].split()) or label
+                    words = f"“{label}” ×{again}"
+                    if words not in where["abstract"]:
+                        where["abstract"].append(words)
+                    most = max(most, again)
             score = (3 if where["title"] else 0) + (2 if where["keywords"] else 0) + min(most, 3)
             reasons = [f"{', '.join(ws)} in {place}" for place, ws in where.items() if ws]
             for category in rule.categories:
@@ -419,10 +434,31 @@ REGEXES = [
     r"foo|",
     r"x*",
     r"[)]abc",
+    r"(?:foo|cdx|pre)-?(?:large|stable) (?:ab|llms)",
     r"(?i:ab)cd",
     r"\bab\w+cd",
     r"ab{0,2}cdx",
 ]
+
+
+@pytest.mark.parametrize(
+    ("regex", "groups"),
+    [
+        (r"\b(?:we|this work) (?:introduce|present)s? (?:a )?(?:benchmark|test suite)\b",
+         (("introduce", "present"), ("benchmark", "suite"))),
+        (r"(language|human|llm)[\s-]+alignment", (("language", "human", "llm"),)),
+        (r"[(](?:abc|def)[)]", (("abc", "def"),)),
+        (r"[\](]+(?:abc|def)+", (("abc", "def"),)),
+        (r"(?:abc|def)?x", ()),  # optional
+        (r"(?:abc|def){2}", ()),
+        (r"(?:abc|de)", ()),  # a word too short to look for
+        (r"(?:abc|def)|x", ()),  # a top-level alternative
+        (r"((?:abc|def))", ()),  # not only words
+        (r"(?x) (?:abc|def)", ()),  # verbose
+    ],
+)  # fmt: skip
+def test_required_groups(regex, groups):
+    assert required_groups(regex) == groups
 
 
 SCAN_PIECES = ["pre", "train", "-", " ", "stable", "un", "LLMs", "llms", "Align", "ing"]
