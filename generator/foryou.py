@@ -27,7 +27,7 @@ from sklearn.svm import LinearSVC
 
 from generator.interests import Interest
 from generator.model import Paper
-from generator.similar import TextModel, text_of
+from generator.similar import CATEGORY_WORD, TextModel, text_of
 
 #: Cosine from which a suggestion is "like" the nearest paper of the interests.
 LIKE_AT = 0.2
@@ -148,7 +148,7 @@ def _explained(
         return []
     rows = model.row_of
     papers = model.vectors[[rows[paper.id] for _, paper in best]]
-    liked = model.embed([text_of(i.title, i.abstract) for i in interests])
+    liked = interest_vectors(model, interests)
     cosines = (papers @ liked.T).toarray()  # a paper's vector by each interest's
     centre = np.asarray(liked.sum(axis=0)).ravel()
     out = []
@@ -163,10 +163,27 @@ def _explained(
             (i for i in range(len(weights)) if weights[i] > 0),
             key=lambda i: (-round(float(weights[i]), 6), int(row.indices[i])),
         )
-        columns = [int(row.indices[i]) for i in order[:REASON_WORDS]]
-        words = tuple(as_written(word, paper) for word in model.words(columns))
-        out.append(Suggestion(paper, score, None, words))
+        words = [w for w in model.words([int(row.indices[i]) for i in order]) if is_word(w)]
+        words = [as_written(word, paper) for word in words[:REASON_WORDS]]
+        out.append(Suggestion(paper, score, None, tuple(words)))
     return out
+
+
+def is_word(term: str) -> bool:
+    """Whether a term of the model is a word of the texts (not an arXiv category's)."""
+    return not term.startswith(CATEGORY_WORD)
+
+
+def interest_vectors(model: TextModel, interests: list[Interest]) -> sp.csr_matrix:
+    """The interests' vectors, in order: an archive paper's own row, else its text's."""
+    rows = [model.row_of.get(interest.paper_id or "") for interest in interests]
+    outside = [i for i, row in zip(interests, rows, strict=True) if row is None]
+    embedded = iter(model.embed([text_of(i.title, i.abstract) for i in outside]))
+    if not interests:
+        return model.embed([])
+    return sp.vstack([
+        model.vectors[row] if row is not None else next(embedded) for row in rows
+    ]).tocsr()  # fmt: skip
 
 
 def as_written(word: str, paper: Paper) -> str:

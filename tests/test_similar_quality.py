@@ -88,3 +88,38 @@ def test_for_you_puts_a_profiles_topic_at_the_top_of_a_held_out_month(papers):
     assert len(precision) >= 15
     mean, chance = sum(precision) / len(precision), sum(shares) / len(shares)
     assert mean >= 0.5 and mean >= 5 * chance, (mean, chance)
+
+
+ARXIV = DATA / "arxiv" / "arxiv-2026-w19-core.jsonl.gz"
+
+
+def arxiv_papers(with_categories: bool) -> tuple[list[Paper], dict[str, str]]:
+    import gzip
+    import json
+    from datetime import date
+
+    papers, primary = [], {}
+    for line in gzip.decompress(ARXIV.read_bytes()).decode("utf-8").splitlines():
+        item = json.loads(line)
+        categories = tuple(item["categories"]) if with_categories else ()
+        day = date.fromisoformat(item["date"])
+        papers.append(Paper(item["id"], item["title"], item["abstract"], (day,), 0,
+                            arxiv_id=item["id"], categories=categories))  # fmt: skip
+        primary[item["id"]] = item["primary"]
+    return papers, primary
+
+
+@pytest.mark.parametrize(("with_categories", "floor"), [(False, 0.55), (True, 0.58)])
+def test_related_arxiv_papers_are_mostly_of_the_papers_own_primary_category(
+    with_categories, floor
+):
+    """A week of real arXiv papers of cs.LG, cs.CV, cs.AI and cs.CL (2,074): measured
+    0.583 from title and abstract alone, 0.611 with the categories (random: 0.281). Five
+    such weeks (10,924 papers) give 0.623 and 0.645 (BENCHMARKS.md)."""
+    papers, primary = arxiv_papers(with_categories)
+    related = related_papers(text_model(papers), 5)
+    pairs = [(p.id, q.id) for p in papers for q in related[p.id]]
+    share = sum(primary[a] == primary[b] for a, b in pairs) / len(pairs)
+    counts = Counter(primary.values())
+    chance = sum((n / len(papers)) ** 2 for n in counts.values())
+    assert chance < 0.3 and share >= floor, (share, chance)
