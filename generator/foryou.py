@@ -23,7 +23,6 @@ from datetime import date, timedelta
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.svm import LinearSVC
 
 from generator.interests import Interest
 from generator.model import Paper
@@ -85,6 +84,8 @@ def scores(model: TextModel, interests: list[Interest]) -> np.ndarray:
     labels = np.concatenate([labels, np.ones(len(outside), dtype=np.int8)])
     if labels.min() == labels.max():  # every paper is an interest: nothing to tell apart
         return np.zeros(count)
+    from sklearn.svm import LinearSVC  # where it is used: scikit-learn is slow to import
+
     svm = LinearSVC(C=SVM_C, class_weight="balanced", max_iter=10_000, tol=1e-6, random_state=0)
     svm.fit(features, labels)
     return np.asarray(svm.decision_function(model.vectors), dtype=np.float64)

@@ -28,13 +28,15 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sparse_dot_topn import sp_matmul_topn
 
 from generator.model import Paper
+
+if TYPE_CHECKING:  # scikit-learn is imported where it is used: it takes most of a second
+    from sklearn.feature_extraction.text import TfidfVectorizer
 
 #: Threads of the sparse product: the machines this is built on have two cores.
 THREADS = 2
@@ -88,6 +90,8 @@ CATEGORY_WORD = "arxivcat"
 
 def text_model(papers: Sequence[Paper]) -> TextModel:
     """The TF-IDF model of ``papers``, which it orders by id."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
     ordered = tuple(sorted(papers, key=lambda paper: paper.id))
     texts = [text_of(paper.title, paper.abstract, paper.categories) for paper in ordered]
     vectorizer = TfidfVectorizer(
@@ -110,6 +114,8 @@ def nearest(
     """For each row of ``queries``, the ``count`` papers of ``model`` of highest cosine
     (above 0), as (row, score), best first, ties by id (row order). With ``skip_self``,
     query ``i`` is paper ``i`` and is left out of its own list."""
+    from sparse_dot_topn import sp_matmul_topn
+
     if queries.shape[0] == 0 or model.vectors.shape[1] == 0 or count < 1:
         return [[] for _ in range(queries.shape[0])]
     top = count + SPARE + (1 if skip_self else 0)
