@@ -123,3 +123,17 @@ def test_related_arxiv_papers_are_mostly_of_the_papers_own_primary_category(
     counts = Counter(primary.values())
     chance = sum((n / len(papers)) ** 2 for n in counts.values())
     assert chance < 0.3 and share >= floor, (share, chance)
+
+
+def test_related_lists_are_the_same_on_one_thread_or_two(papers, monkeypatch):
+    """The product's rows are split between threads; each row's list must not depend on
+    how (the same content, the same pages, on any machine)."""
+    import generator.similar as similar
+
+    model = text_model(papers)
+    two = related_papers(model, 5)
+    monkeypatch.setattr(similar, "THREADS", 1)
+    one = related_papers(model, 5)
+    assert {k: [p.id for p in v] for k, v in one.items()} == {
+        k: [p.id for p in v] for k, v in two.items()
+    }
