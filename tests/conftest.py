@@ -148,13 +148,14 @@ def shipped_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def thousand_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A synthetic corpus of 1,000 papers (scripts/corpus.py, as the benchmark and the scale
-    tests use) built once with the real mkdocs.yml and its default page sizes, so that tag
-    pages have a page 2: returns the project copy."""
+    tests use), 20 of them named in interests.yaml, built once with the real mkdocs.yml and
+    its default page sizes, so that tag pages have a page 2 and there is a For you page:
+    returns the project copy."""
     sys.path.insert(0, str(ROOT / "scripts"))
     from corpus import write_corpus
 
     project = tmp_path_factory.mktemp("thousand")
-    write_corpus(project, 1000)
+    write_corpus(project, 1000, interests=20)
     return _build_with_site_config(project)
 
 

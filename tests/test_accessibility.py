@@ -23,8 +23,8 @@ AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 PAGES = {
     "shipped": ["", "days/", "days/2025-06-06/", "tags/", "tags/llm/", "feeds/", "stats/",
                 "papers/PAPER/"],
-    "thousand": ["", "days/", "days/DAY/", "tags/", "tags/llm/", "tags/llm/page/2/",
-                 "feeds/", "stats/", "papers/PAPER/"],
+    "thousand": ["", "for-you/", "days/", "days/DAY/", "tags/", "tags/llm/",
+                 "tags/llm/page/2/", "feeds/", "stats/", "papers/PAPER/"],
 }  # fmt: skip
 
 

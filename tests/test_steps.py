@@ -23,11 +23,12 @@ def test_a_build_runs_its_steps_in_order(tmp_path):
     _, summary = build_site(tmp_path, {"2025-06-06.txt": SEED.read_text(encoding="utf-8")})
     ran = [t.step for t in summary.steps]
     assert ran == [
-        "read", "render", "write", "search pages", "mkdocs build", "pagefind", "swap", "cleanup"
+        "read", "related", "for you", "render", "write", "search pages", "mkdocs build",
+        "pagefind", "swap", "cleanup",
     ]  # fmt: skip
     assert [t.beside for t in summary.steps if t.step == "pagefind"] == ["mkdocs build"]
     assert [s.name for s in STEPS] == [
-        "read", "render", "write", "search pages", "site", "swap"
+        "read", "related", "for you", "render", "write", "search pages", "site", "swap"
     ]  # fmt: skip
 
 
