@@ -214,7 +214,7 @@ FEEDS: tuple[FeedKind, ...] = (
         "{site}: for you",
         about="with content/interests.yaml only: the {settings.for_you_top} papers of "
         "each day that are most like what the site's owners read (the ranking of the For you "
-        "page), best first.",
+        "page), with the same entries as the other feeds.",
     ),
     FeedKind(
         "Every paper", _tag_papers, ("atom", "rss"), "By tag", "tags/{slug}/", "{site}: {tag}",
