@@ -288,6 +288,7 @@ class PageRenderer:
         return self._render(
             "for_you.md.j2", page.depth, page=page, numbers=_window(page.number, page.count),
             ranked_cards=Markup(cards), window=ranking.window, interests=len(ranking.interests),
+            liked=ranking.interests,
         )  # fmt: skip
 
     def stats(self, charts: list[Any], paper_count: int, day_count: int) -> str:

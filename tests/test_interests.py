@@ -69,6 +69,8 @@ def test_interests_give_a_for_you_page_and_feeds(tmp_path):
     order = [page.index(f'id="{i}"') for i in ("2506.00002", "2506.00001")]
     assert order == sorted(order), "the preference paper first"
     assert 'id="2305.18290"' not in page  # an interest is not suggested back
+    assert "<summary>Your list: 2 papers</summary>" in page
+    assert "Training language models to follow instructions with human feedback" in page
     for name in ("atom.xml", "rss.xml", "feed.json"):
         assert (tmp_path / "docs" / "for-you" / name).is_file()
     assert "for-you/atom.xml" in (tmp_path / "docs" / "feeds.opml").read_text()
