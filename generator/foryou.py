@@ -72,16 +72,11 @@ def scores(model: TextModel, interests: list[Interest]) -> np.ndarray:
     count = len(model.papers)
     if not interests or model.vectors.shape[1] == 0 or count == 0:
         return np.zeros(count)
-    rows = model.row_of
+    rows, outside = _rows_and_others(model, interests)
     labels = np.zeros(count, dtype=np.int8)
-    outside = []
-    for interest in interests:
-        if interest.paper_id in rows:
-            labels[rows[interest.paper_id]] = 1
-        else:
-            outside.append(text_of(interest.title, interest.abstract))
-    features = sp.vstack([model.vectors, model.embed(outside)]).tocsr()
-    labels = np.concatenate([labels, np.ones(len(outside), dtype=np.int8)])
+    labels[[row for row in rows if row is not None]] = 1
+    features = sp.vstack([model.vectors, outside]).tocsr()
+    labels = np.concatenate([labels, np.ones(outside.shape[0], dtype=np.int8)])
     if labels.min() == labels.max():  # every paper is an interest: nothing to tell apart
         return np.zeros(count)
     from sklearn.svm import LinearSVC  # where it is used: scikit-learn is slow to import
@@ -175,13 +170,24 @@ def is_word(term: str) -> bool:
     return not term.startswith(CATEGORY_WORD)
 
 
+def _rows_and_others(
+    model: TextModel, interests: list[Interest]
+) -> tuple[list[int | None], sp.csr_matrix]:
+    """Each interest's row in the model (None for one outside the archive), and the
+    vectors of the texts of those outside, in order."""
+    rows = [model.row_of.get(interest.paper_id or "") for interest in interests]
+    texts = [
+        text_of(i.title, i.abstract) for i, row in zip(interests, rows, strict=True) if row is None
+    ]
+    return rows, model.embed(texts)
+
+
 def interest_vectors(model: TextModel, interests: list[Interest]) -> sp.csr_matrix:
     """The interests' vectors, in order: an archive paper's own row, else its text's."""
-    rows = [model.row_of.get(interest.paper_id or "") for interest in interests]
-    outside = [i for i, row in zip(interests, rows, strict=True) if row is None]
-    embedded = iter(model.embed([text_of(i.title, i.abstract) for i in outside]))
+    rows, others = _rows_and_others(model, interests)
     if not interests:
-        return model.embed([])
+        return others
+    embedded = iter(others)
     return sp.vstack([
         model.vectors[row] if row is not None else next(embedded) for row in rows
     ]).tocsr()  # fmt: skip

@@ -31,11 +31,10 @@ from generator.bibtex import read_bibtex
 from generator.clean import normalise_arxiv_id, normalise_title
 from generator.errors import InputError, Warning_
 from generator.model import Paper
-from generator.yamlio import load_yaml
+from generator.yamlio import load_yaml_with_nodes
 
 INTERESTS_FILE = "interests.yaml"
 KEYS = ("papers", "bibtex")
-_ARXIV_URL = re.compile(r"arxiv\.org/(?:abs|pdf)/([^\s?#]+)", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -60,7 +59,7 @@ def read_interests(
         return None
     name = path.as_posix()
     text = path.read_text(encoding="utf-8", errors="replace")
-    data = load_yaml(text, name)
+    data, root = load_yaml_with_nodes(text, name)
     if data is None:
         data = {}
     if not isinstance(data, dict):
@@ -70,7 +69,7 @@ def read_interests(
         if key not in KEYS:
             allowed = " and ".join(f"'{k}'" for k in KEYS)
             raise InputError(name, lines.get(key), f"unknown key {key!r} (known: {allowed})")
-    ids = _ids_as_written(text, name)
+    ids = _ids_as_written(root, name)
     bib = _bibtex_entries(content, data.get("bibtex"), name, lines.get("bibtex"))
     interests: list[Interest] = []
     warnings: list[Warning_] = []
@@ -97,10 +96,9 @@ def read_interests(
     return interests, warnings
 
 
-def _ids_as_written(text: str, name: str) -> list[tuple[str, int]]:
+def _ids_as_written(root: yaml.Node | None, name: str) -> list[tuple[str, int]]:
     """The ``papers:`` ids from the YAML's nodes, each the text written in the file, and
     its line: an unquoted id reaches here as written, not as the float YAML would make."""
-    root = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     if not isinstance(root, yaml.MappingNode):
         return []
     value = next(
@@ -161,10 +159,9 @@ def _bibtex_entries(
         title = entry.fields.get("title", "")
         if not title:
             continue
-        arxiv_id = None
-        for candidate in (entry.fields.get("eprint", ""), entry.fields.get("url", "")):
-            match = _ARXIV_URL.search(candidate)
-            arxiv_id = arxiv_id or normalise_arxiv_id(match[1] if match else candidate)
+        arxiv_id = normalise_arxiv_id(entry.fields.get("eprint", "")) or normalise_arxiv_id(
+            entry.fields.get("url", "")
+        )
         abstract = entry.fields.get("abstract", "")
         found.append((title, abstract, arxiv_id, f"{bib_name}:{entry.line}"))
     return found

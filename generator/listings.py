@@ -49,9 +49,9 @@ class Site:
     ) -> Site:
         renderer = PageRenderer(settings, [tag.rule for tag in corpus.tags])
         years = _archive_years(corpus.days, settings)
-        site = cls(corpus, settings, renderer, period_names(corpus.papers), years)
-        site.related, site.for_you = related or {}, for_you
-        return site
+        periods = period_names(corpus.papers)
+        return cls(corpus, settings, renderer, periods, years, related=related or {},
+                   for_you=for_you)  # fmt: skip
 
     @property
     def tag_titles(self) -> dict[str, str]:

@@ -309,16 +309,16 @@ def run_email(args: argparse.Namespace) -> int:
     papers = corpus.days.get(args.date, [])
     if args.tag:
         papers = of_tag(papers, args.tag)
-    scope = None
+    tag, scope = args.tag, None
     if args.for_you:
         papers = _for_you(args.content, corpus, papers, settings.for_you_top)
-        args.tag, scope = FOR_YOU, "for you"
+        tag, scope = FOR_YOU, "for you"
         titles = {**titles, FOR_YOU: "For you"}
-    key = record_key(args.date, args.tag)
+    key = record_key(args.date, tag)
     if not papers:
         print(f"papers email: no papers for {key}; nothing to mail")
         return 0
-    digest = day_digest(settings, args.date, papers, titles, args.tag, scope=scope)
+    digest = day_digest(settings, args.date, papers, titles, tag, scope=scope)
     smtp = SmtpSettings.from_environment() if args.send else None
     sender = smtp.sender if smtp else os.environ.get("PAPERS_SMTP_FROM", "") or (
         f"digest@{settings.host}"
@@ -329,8 +329,8 @@ def run_email(args: argparse.Namespace) -> int:
     message = build_message(
         settings,
         digest,
-        args.tag,
-        titles.get(args.tag) if args.tag else None,
+        tag,
+        titles.get(tag) if tag else None,
         sender,
         recipients,
         os.environ.get("PAPERS_LIST_UNSUBSCRIBE_URL", "").strip(),

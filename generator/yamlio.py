@@ -80,6 +80,12 @@ def _convert(node: yaml.Node, name: str, seen: set[int], loader: yaml.SafeLoader
 
 def load_yaml(text: str, name: str) -> Any:
     """Parse one YAML document; syntax errors become ``InputError`` with the line."""
+    return load_yaml_with_nodes(text, name)[0]
+
+
+def load_yaml_with_nodes(text: str, name: str) -> tuple[Any, yaml.Node | None]:
+    """:func:`load_yaml`'s value and the document's node tree, whose scalars keep the text
+    as written (``2305.18290``, which the value holds as the number 2305.1829)."""
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
@@ -89,9 +95,9 @@ def load_yaml(text: str, name: str) -> Any:
     except yaml.YAMLError as exc:
         raise InputError(name, None, f"invalid YAML: {exc}") from None
     if node is None:
-        return None
+        return None, None
     loader = yaml.SafeLoader("")
     try:
-        return _convert(node, name, set(), loader)
+        return _convert(node, name, set(), loader), node
     finally:
         loader.dispose()
