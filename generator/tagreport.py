@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import statistics
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -99,19 +100,25 @@ def load_labels(path: Path) -> dict[str, frozenset[str]]:
 
 def agreement(papers: Iterable[Paper], labels: dict[str, frozenset[str]]) -> Agreement:
     """How the papers' tags agree with ``labels``, micro-averaged and per tag."""
-    by_id = {paper.id: paper for paper in papers}
+    return tags_agreement({paper.id: {m.slug for m in paper.tags} for paper in papers}, labels)
+
+
+def tags_agreement(
+    given: Mapping[str, AbstractSet[str]], labels: dict[str, frozenset[str]]
+) -> Agreement:
+    """How tags ``given`` (paper id → tags) agree with ``labels``: the rules' tags, or a
+    second reader's labels, scored as the rules are (how far two readers agree)."""
     tp: Counter[str] = Counter()
     fp: Counter[str] = Counter()
     fn: Counter[str] = Counter()
     found = 0
     for paper_id, wanted in labels.items():
-        paper = by_id.get(paper_id)
-        if paper is None:
+        tags = given.get(paper_id)
+        if tags is None:
             continue
         found += 1
-        given = {m.slug for m in paper.tags}
-        tp.update(given & wanted)
-        fp.update(given - wanted)
-        fn.update(wanted - given)
-    missing = sorted(i for i in labels if i not in by_id)
+        tp.update(tags & wanted)
+        fp.update(tags - wanted)
+        fn.update(wanted - tags)
+    missing = sorted(i for i in labels if i not in given)
     return Agreement(tp, fp, fn, found, missing)

@@ -4,7 +4,10 @@ a sample of papers no rule matched. With ``--labels``, also precision and recall
 tags people gave (micro-averaged over (paper, tag) pairs, and per tag).
 
     .venv/bin/python scripts/tag_report.py [--content content] [--labels FILE]
-        [--untagged N] [--show SLUG] [--errors SLUG]
+        [--untagged N] [--show SLUG] [--errors SLUG] [--reader FILE]
+
+``--reader`` scores a second reader's labels of the same papers against ``--labels`` as the
+rules are scored: how far two careful readers agree, the ceiling for the rules.
 
 It reads and tags with the generator's own code (``read_corpus``), rules from the content
 folder's ``tags.yaml`` unless ``--rules`` names another.
@@ -18,7 +21,7 @@ import tempfile
 from pathlib import Path
 
 from generator.generate import Corpus, read_corpus
-from generator.tagreport import Agreement, agreement, balance, load_labels
+from generator.tagreport import Agreement, agreement, balance, load_labels, tags_agreement
 
 
 def _read(content: Path, rules: Path | None) -> Corpus:
@@ -87,6 +90,7 @@ def main() -> None:
     parser.add_argument("--untagged", type=int, default=20, help="untagged titles to show")
     parser.add_argument("--show", help="list the papers of this tag with the reasons")
     parser.add_argument("--errors", help="with --labels: this tag's disagreements")
+    parser.add_argument("--reader", type=Path, help="with --labels: another reader's labels")
     args = parser.parse_args()
     corpus = _read(args.content, args.rules)
     print_balance(corpus, args.untagged)
@@ -95,6 +99,12 @@ def main() -> None:
         print_agreement(agreement(corpus.papers, labels), corpus)
         if args.errors:
             print_errors(corpus, labels, args.errors)
+        if args.reader:
+            other = tags_agreement(load_labels(args.reader), labels)
+            print(
+                f"reader {args.reader.name} against the labels: {other.papers} papers; "
+                f"precision {other.precision:.1%}, recall {other.recall:.1%}"
+            )
     if args.show:
         for paper in corpus.papers:
             for match in paper.tags:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 import shutil
+import subprocess
+import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -52,11 +54,11 @@ def test_shipped_taxonomy_covers_and_balances_real_papers(corpus):
     assert sum(1 for n in figures.counts.values() if n >= 3) >= 25, "tags that earn a page"
 
 
-# What the rules reach on set 1 (precision 86.7 %, recall 80.1 %, micro-averaged), as a
+# What the rules reach on set 1 (precision 87.1 %, recall 80.2 %, micro-averaged), as a
 # floor that a change to the rules must not go below. Issue 17 asks for 90 % and 80 %: the
 # recall is met, the precision not yet (the test below says so and fails the day it is:
 # then make it a plain test and raise these).
-PRECISION, RECALL = 0.86, 0.80
+PRECISION, RECALL = 0.87, 0.80
 
 
 def test_shipped_rules_agree_with_the_labelled_papers(corpus):
@@ -75,10 +77,34 @@ def test_shipped_rules_reach_the_issues_precision_and_recall(corpus):
     assert scores.precision >= 0.90 and scores.recall >= 0.80
 
 
+# Sets 2 and 3, as floors: set 2 (tuned on too since it was labelled) 75.3 % / 67.3 %, set 3
+# (labelled after the last tuning, held out) 75.9 % / 60.7 %.
+HELD_OUT = [
+    (DATA / "held-out", DATA / "labels-set2.yaml", 100, 0.75, 0.67),
+    (DATA / "set3", DATA / "labels-set3.yaml", 120, 0.75, 0.60),
+]
+
+
+@pytest.mark.parametrize(("papers", "labels", "count", "precision", "recall"), HELD_OUT)
+def test_shipped_rules_on_the_other_labelled_sets(
+    tmp_path, papers, labels, count, precision, recall
+):
+    content = tmp_path / "content"
+    shutil.copytree(papers, content)
+    shutil.copy(ROOT / "content" / "tags.yaml", content / "tags.yaml")
+    scores = agreement(read_corpus(content).papers, load_labels(labels))
+    assert scores.papers == count and not scores.missing
+    assert scores.precision >= precision and scores.recall >= recall, (
+        scores.precision,
+        scores.recall,
+    )
+
+
 def test_labels_use_the_shipped_tags():
     slugs = {rule.slug for rule in SHIPPED}
-    labels = load_labels(LABELS)
-    assert all(tags and tags <= slugs for tags in labels.values())
+    for path in sorted(DATA.glob("labels-*.yaml")):
+        labels = load_labels(path)
+        assert all(tags and tags <= slugs for tags in labels.values()), path.name
 
 
 _PATTERN_RESIDUE = re.compile(r"“/|\(\?|\\[bwsdWSD]|\[\^|\]\{|\)\?")
@@ -223,3 +249,23 @@ def test_tags_index_and_opml_list_tags_by_size(tmp_path):
     [by_tag] = [o for o in opml.iter("outline") if o.get("text") == "By tag"]
     slugs = [o.get("xmlUrl", "").split("/tags/")[1].split("/")[0] for o in by_tag]
     assert slugs == [slug for slug, _ in rows]
+
+
+def test_tag_report_prints_the_figures_the_tests_hold(corpus, tmp_path):
+    """scripts/tag_report.py, run as a maintainer runs it, prints the coverage, the
+    agreement with the labels and, with --reader, how a second reader's labels agree."""
+    reader = tmp_path / "reader.yaml"
+    reader.write_text('- id: "2508.02630"\n  tags: [agents, evaluation, llm]\n')
+    content = real_content(tmp_path)
+    result = subprocess.run(
+        [sys.executable, ROOT / "scripts" / "tag_report.py", "--content", content,
+         "--labels", LABELS, "--reader", reader, "--untagged", "3"],
+        capture_output=True, text=True, check=True, cwd=ROOT,
+    )
+    figures = balance(corpus.papers)
+    scores = agreement(corpus.papers, load_labels(LABELS))
+    out = result.stdout
+    assert f"300 papers, {len(SHIPPED)} tags; coverage {figures.coverage:.1%}" in out
+    assert f"precision {scores.precision:.1%}, recall {scores.recall:.1%}" in out
+    # The reader labelled one paper: both of set 1's tags and one more.
+    assert "reader reader.yaml against the labels: 1 papers; precision 66.7%, recall 100.0%" in out
