@@ -1,6 +1,6 @@
 """How well the tag rules fit a corpus: coverage and balance of the tags given, and, against
 a file of tags people gave the same papers, precision and recall. ``scripts/tag_report.py``
-prints these figures and ``tests/test_tagging.py`` holds the shipped rules to them.
+prints these figures and ``tests/test_taxonomy.py`` holds the shipped rules to them.
 
 A labels file is YAML, a list of ``{id: <paper id>, tags: [slug, ...]}``.
 """

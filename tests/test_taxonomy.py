@@ -30,10 +30,11 @@ LABELS = DATA / "labels-set1.yaml"
 SHIPPED = load_tag_rules(ROOT / "content" / "tags.yaml")
 
 
-def real_content(folder: Path) -> Path:
-    """The real papers and the shipped rules as a content folder."""
+def real_content(folder: Path, papers: Path = REAL) -> Path:
+    """Real papers (set 1's unless ``papers`` names another set) and the shipped rules as a
+    content folder."""
     content = folder / "content"
-    shutil.copytree(REAL, content)
+    shutil.copytree(papers, content)
     shutil.copy(ROOT / "content" / "tags.yaml", content / "tags.yaml")
     return content
 
@@ -89,10 +90,7 @@ HELD_OUT = [
 def test_shipped_rules_on_the_other_labelled_sets(
     tmp_path, papers, labels, count, precision, recall
 ):
-    content = tmp_path / "content"
-    shutil.copytree(papers, content)
-    shutil.copy(ROOT / "content" / "tags.yaml", content / "tags.yaml")
-    scores = agreement(read_corpus(content).papers, load_labels(labels))
+    scores = agreement(read_corpus(real_content(tmp_path, papers)).papers, load_labels(labels))
     assert scores.papers == count and not scores.missing
     assert scores.precision >= precision and scores.recall >= recall, (
         scores.precision,
