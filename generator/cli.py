@@ -1,4 +1,4 @@
-"""The ``papers`` command: ``build``, ``generate``, ``fetch`` and ``email``."""
+"""The ``papers`` command: ``build``, ``generate``, ``fetch``, ``label`` and ``email``."""
 
 from __future__ import annotations
 
@@ -87,8 +87,8 @@ class _VersionAction(argparse.Action):
 
 
 def build_parser(fetch: bool = True) -> argparse.ArgumentParser:
-    """The ``papers`` command line; without ``fetch``, no ``fetch`` and ``email`` commands
-    (whose modules take a fifth of ``papers generate``'s start-up)."""
+    """The ``papers`` command line; without ``fetch``, no ``fetch``, ``label`` and ``email``
+    commands (whose modules take a fifth of ``papers generate``'s start-up)."""
     parser = argparse.ArgumentParser(
         prog="papers", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
@@ -108,6 +108,9 @@ def build_parser(fetch: bool = True) -> argparse.ArgumentParser:
         from generator.mail import add_email_command
 
         add_email_command(commands)
+        from generator.tags.labeller import add_label_command
+
+        add_label_command(commands)
     return parser
 
 

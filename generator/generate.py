@@ -18,8 +18,16 @@ from generator.pages import TagInfo
 from generator.process import StepTiming
 from generator.readers import input_files, read_file
 from generator.readers.base import ReadResult
-from generator.tagging import Tagger, TagInputs, assign_tags, tag_inputs
-from generator.tagrules import TagRule, load_tag_rules
+from generator.tags import (
+    Tagger,
+    TagInputs,
+    TagRule,
+    apply_labels,
+    assign_tags,
+    load_tag_rules,
+    read_labels,
+    tag_inputs,
+)
 
 T = TypeVar("T")
 TAGS_FILE = "tags.yaml"
@@ -96,7 +104,8 @@ def read_fetch_status(content: Path) -> tuple[datetime | None, set[date]]:
 
 
 def read_corpus(content: Path) -> Corpus:
-    """Read every input file, merge the papers and tag them."""
+    """Read every input file, merge the papers and tag them: a paper's label
+    (``content/labels/``) where it has one, else the rules."""
     if not content.is_dir():
         raise InputError(str(content), None, "content folder not found")
     summary = Summary()
@@ -124,6 +133,7 @@ def read_corpus(content: Path) -> Corpus:
     if isinstance(rules, Exception):
         raise rules
     summary.warnings.extend(assign_tags(merged.papers, rules, tags_file, known, tagger))
+    apply_labels(merged.papers, read_labels(content), rules)  # the rules where none exists
     by_id = {paper.id: paper for paper in merged.papers}
     days = {
         day: [by_id[i] for i in merged.days.get(day, [])]

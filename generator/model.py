@@ -77,10 +77,14 @@ class RawPaper:
 
 @dataclass(frozen=True)
 class TagMatch:
-    """A tag given to a paper and why: the keyword or rule that hit, for tuning the rules."""
+    """A tag given to a paper and why: the words that hit (rules), or the quote a language
+    model gave as its evidence (labels, ``generator.tags.labels``)."""
 
     slug: str
     reason: str
+    source: str = "rules"
+    """Who gave it: ``rules``, ``hand`` (a YAML day's ``tags:``), or the model that
+    labelled the paper (``openai/gpt-4.1-mini``)."""
 
 
 @dataclass

@@ -35,7 +35,7 @@ from generator.fragments import (
 from generator.model import Paper
 from generator.paginate import Page
 from generator.settings import Settings
-from generator.tagrules import TagRule
+from generator.tags.rules import TagRule
 
 
 def front_matter_text(text: str) -> Markup:

@@ -21,7 +21,7 @@ import tempfile
 from pathlib import Path
 
 from generator.generate import Corpus, read_corpus
-from generator.tagreport import Agreement, agreement, balance, load_labels, tags_agreement
+from generator.tags.report import Agreement, agreement, balance, load_labels, tags_agreement
 
 
 def _read(content: Path, rules: Path | None) -> Corpus:

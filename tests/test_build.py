@@ -15,7 +15,7 @@ from generator import outputs
 from generator.build import run_build
 from generator.compact import compact_html
 from generator.search_index import scratch_folder
-from generator.tagrules import load_tag_rules
+from generator.tags.rules import load_tag_rules
 from generator.writer import Writer
 
 from conftest import ROOT, SEED, build_site, copy_site_config, read_feed, run_papers, tree_bytes

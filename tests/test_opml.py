@@ -6,7 +6,7 @@ from __future__ import annotations
 import listparser
 from lxml import etree, html
 
-from generator.tagrules import load_tag_rules
+from generator.tags.rules import load_tag_rules
 
 from conftest import ROOT
 

@@ -18,7 +18,7 @@ from generator.fragments import DIGEST_ITEM, FEED_ENTRY, MAIL_ITEM, ROOT, paper_
 from generator.model import HubInfo, Link, Paper, TagMatch
 from generator.pages import PageRenderer
 from generator.settings import Settings
-from generator.tagrules import load_tag_rules
+from generator.tags.rules import load_tag_rules
 
 from conftest import ROOT as PROJECT
 

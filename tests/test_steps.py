@@ -12,8 +12,8 @@ from generator import build, generate
 from generator.build import STEPS, Step, run_build
 from generator.errors import BuildError
 from generator.process import start_child
-from generator.tagging import Tagger
-from generator.tagrules import load_tag_rules
+from generator.tags.matching import Tagger
+from generator.tags.rules import load_tag_rules
 
 from conftest import ROOT, SEED, build_site, run_papers, tree_bytes
 

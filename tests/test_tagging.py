@@ -14,16 +14,16 @@ from generator.merge import merge_papers
 from generator.model import Paper, TagMatch
 from generator.readers.hf_json import read_hf_json
 from generator.readers.page_dump import read_page_dump
-from generator.tagging import MAX_TAGS, assign_tags
-from generator.tagindex import REPEATED, KeywordIndex, fold_words, hits_keyword, keyword_words
-from generator.tagrules import (
+from generator.tags.index import REPEATED, KeywordIndex, fold_words, hits_keyword, keyword_words
+from generator.tags.matching import MAX_TAGS, assign_tags
+from generator.tags.rules import (
     TagRule,
     keyword_pattern,
     load_tag_rules,
     required_groups,
     required_word,
 )
-from generator.tagscan import ScannedPattern
+from generator.tags.scan import ScannedPattern
 
 from conftest import HF_FIXTURE, ROOT, SEED
 
@@ -145,7 +145,7 @@ def test_exclude_may_run_from_the_title_into_the_abstract(rules):
 
 
 # Equivalence with the tagging of old, which ran each rule's patterns over each paper on
-# their own: the one-pass matching of generator.tagindex must give exactly its tags and
+# their own: the one-pass matching of generator.tags.index must give exactly its tags and
 # reasons, on real content, on texts made to be tricky, and on random ones.
 
 
@@ -158,7 +158,7 @@ def reference_assign_tags(papers: list[Paper], rules: list[TagRule]) -> list[str
         scored = []
         for slug in p.manual_tags:
             if slug in known:
-                scored.append((10**6, order[slug], TagMatch(slug, "tagged by hand")))
+                scored.append((10**6, order[slug], TagMatch(slug, "tagged by hand", "hand")))
             else:
                 warnings.append(f"{p.id}: unknown tag {slug!r}")
         manual = {m.slug for *_, m in scored}

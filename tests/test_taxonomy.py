@@ -18,9 +18,9 @@ import pytest
 from generator.build import run_build
 from generator.generate import Corpus, read_corpus
 from generator.model import Paper
-from generator.tagging import MAX_TAGS, assign_tags
-from generator.tagreport import agreement, balance, load_labels
-from generator.tagrules import load_tag_rules
+from generator.tags.matching import MAX_TAGS, assign_tags
+from generator.tags.report import agreement, balance, load_labels
+from generator.tags.rules import load_tag_rules
 
 from conftest import ROOT
 

@@ -32,6 +32,9 @@ CONFIG_FILES = frozenset(
 #: Extensions of files under content/ that are configuration: BibTeX libraries, which
 #: ``interests.yaml`` names (``generator/interests.py``).
 CONFIG_SUFFIXES = frozenset({".bib"})
+#: Folders under content/ that hold no papers: the language model's labels, which the tag
+#: step reads (``generator/tags/labels.py``).
+NOT_PAPER_FOLDERS = frozenset({"labels"})
 
 
 def input_files(content: Path) -> tuple[list[Path], list[Warning_]]:
@@ -45,6 +48,8 @@ def input_files(content: Path) -> tuple[list[Path], list[Warning_]]:
         if not path.is_file() or any(part.startswith(".") for part in rel.parts):
             continue
         if rel.as_posix() in CONFIG_FILES or path.suffix.lower() in CONFIG_SUFFIXES:
+            continue
+        if rel.parts[0] in NOT_PAPER_FOLDERS:
             continue
         if path.suffix.lower() not in READERS:
             known = ", ".join(sorted(READERS))

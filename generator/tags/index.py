@@ -10,10 +10,10 @@ such keyword is tried with its own compiled pattern, so hits and counts are exac
 of running each pattern on its own: overlapping keywords such as "language model" and
 "large language model" both hit. One-word keywords that ignore case need no trying.
 
-Indexed are the patterns ``tagrules.keyword_pattern`` builds from words of ASCII letters,
+Indexed are the patterns ``rules.keyword_pattern`` builds from words of ASCII letters,
 digits and ``_`` (:func:`keyword_words`); any other pattern, and each ``regex`` entry, is
 run over the texts on their own, only where the words every match holds occur
-(``generator.tagscan``).
+(``generator.tags.scan``).
 """
 
 from __future__ import annotations

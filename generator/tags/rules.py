@@ -1,5 +1,5 @@
 """The tag rules of ``content/tags.yaml``, read and checked: one :class:`TagRule` per tag,
-its keywords made patterns (see ``generator.tagging`` for how they match and score)."""
+its keywords made patterns (see ``generator.tags.matching`` for how they match and score)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Tagging: rules from ``content/tags.yaml`` (read by ``generator.tagrules``) give each paper
+"""Tagging: rules from ``content/tags.yaml`` (read by ``generator.tags.rules``) give each paper
 up to ``MAX_TAGS`` tags, with the reason each one matched so maintainers can tune the rules.
 
 A rule matches on the title, the abstract, Hugging Face ``ai_keywords`` / YAML keywords and
@@ -7,12 +7,12 @@ arXiv categories. Keywords match whole words, case-insensitively, with an option
 keyword with two or more capitals (``RAG``, ``LLM``) matches only in that case. ``regex``
 entries are Python regular expressions, case-insensitive. ``title_keywords`` and
 ``title_regex`` count only in the title. In a keyword list an entry hits a listed keyword
-only as the whole of it or its last words (``generator.tagindex.keyword_ends``): "agent"
+only as the whole of it or its last words (``generator.tags.index.keyword_ends``): "agent"
 hits "LLM agents", "in-context" does not hit "in-context learning". Every hit scores:
 title 3, keyword list 2, abstract mentions of the most frequent entry 1 each (up to 3),
 category 2. An entry counts where it first appears (title, else keyword list, else
 abstract), and its abstract mentions add to a title or keyword-list hit only when there
-are ``tagindex.REPEATED`` (3) or more: Hugging Face draws its keywords from the abstract
+are ``index.REPEATED`` (3) or more: Hugging Face draws its keywords from the abstract
 and a title is restated there, so a single mention is the same evidence again (counting
 every mention was measured on the labelled papers: far more wrong tags than right ones
 gained). A tag is given when its score reaches its ``min_score`` (default 2), no
@@ -22,7 +22,7 @@ ties in the order of ``tags.yaml``. A reason names the words that hit: a keyword
 written, a regex by the text it matched.
 
 For speed on large corpora the keywords of all rules are found in one pass over each
-paper's texts (``generator.tagindex``), with the same hits and counts as running each
+paper's texts (``generator.tags.index``), with the same hits and counts as running each
 keyword's pattern on its own.
 """
 
@@ -32,9 +32,9 @@ import re
 
 from generator.errors import Warning_
 from generator.model import Paper, RawPaper, TagMatch
-from generator.tagindex import REPEATED, KeywordIndex, hits_keyword
-from generator.tagrules import TagRule
-from generator.tagscan import ScannedPattern
+from generator.tags.index import REPEATED, KeywordIndex, hits_keyword
+from generator.tags.rules import TagRule
+from generator.tags.scan import ScannedPattern
 
 MAX_TAGS = 5
 _MANUAL = 10**6  # the score of a manual tag: always kept
@@ -47,7 +47,7 @@ _Hit = tuple[int, str, int]
 
 class _Matcher:
     """The rules ready for matching: indexed keywords are found for all rules at once per
-    paper (see ``generator.tagindex``); other patterns are run over the texts as before."""
+    paper (see ``generator.tags.index``); other patterns are run over the texts as before."""
 
     def __init__(self, rules: list[TagRule]) -> None:
         self.index = KeywordIndex(
@@ -215,7 +215,7 @@ class Tagger:
         """The tags a paper gets, best ``MAX_TAGS`` in rule order, with their reasons."""
         rules, order, matcher = self.rules, self.order, self.matcher
         scored: list[tuple[int, int, TagMatch]] = [
-            (_MANUAL, order[slug], TagMatch(slug, "tagged by hand"))
+            (_MANUAL, order[slug], TagMatch(slug, "tagged by hand", "hand"))
             for slug in paper.manual_tags
             if slug in self.known
         ]

@@ -1,4 +1,4 @@
-"""Patterns the keyword index (``generator.tagindex``) does not cover: each ``regex`` entry
+"""Patterns the keyword index (``generator.tags.index``) does not cover: each ``regex`` entry
 and unusual keywords, run over the texts on their own.
 
 There are a dozen of them in the default rules; run on each paper, they cost a small share of
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from generator.tagrules import required_groups
+from generator.tags.rules import required_groups
 
 
 class ScannedPattern:
@@ -18,7 +18,7 @@ class ScannedPattern:
     ``pattern.search`` and ``findall`` would; ``may_match`` is the cheap test a caller may
     make first: False only when the pattern's own needle (a word every match holds,
     lowercased; "" for none) is absent from the lowercased ASCII text, or none of the
-    words of one of its required groups (``tagrules.required_groups``) is there."""
+    words of one of its required groups (``rules.required_groups``) is there."""
 
     def __init__(self, pattern: re.Pattern[str], needle: str = "") -> None:
         self.pattern = pattern
