@@ -262,7 +262,8 @@ class PageRenderer:
         )
 
     def _paper_tags(self, paper: Paper) -> str:
-        """The paper page's tags, each with the reason its rule matched."""
+        """The paper page's tags, each with why: the words its rule matched, or the quote
+        a language model gave as its evidence; then who gave them."""
         out = [
             '<h2 data-pagefind-ignore>Tags</h2>\n'
             '<div class="paper-tag-reasons" data-pagefind-ignore>\n'
@@ -276,6 +277,7 @@ class PageRenderer:
                     f'<span class="paper-tag-reason">{escaped(match.reason)}</span></li>\n'
                 )
             out.append("</ul>\n")
+            out.append(f'<p class="paper-tag-source">{escaped(_tag_source(paper))}</p>\n')
         else:
             out.append('<p class="papers-empty">No tag rule matched this paper.</p>\n')
         out.append("</div>\n")
@@ -384,6 +386,18 @@ def _related(related: Sequence[Paper]) -> str:
         '<section id="related" class="paper-related">\n<h2>Related papers</h2>\n'
         f"<ol>\n{items}</ol>\n</section>\n"
     )
+
+
+def _tag_source(paper: Paper) -> str:
+    """Who gave a paper its tags, in a sentence under them."""
+    models = sorted({m.source for m in paper.tags} - {"rules", "hand"})
+    keywords = any(m.source == "rules" for m in paper.tags)
+    if models:
+        said = f"Tagged by the language model {', '.join(models)}, quoting the paper"
+        return said + (" (the others matched by keywords)." if keywords else ".")
+    if keywords:
+        return "Matched by keywords of the tag rules; not yet labelled by a language model."
+    return "Tagged by hand."
 
 
 def _with_reason(card: str, suggestion: Suggestion) -> str:

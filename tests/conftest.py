@@ -39,6 +39,15 @@ extra:
 """
 
 
+def content_with_shipped_tags(folder: Path, papers: Path) -> Path:
+    """``folder/content``: a copy of the content folder ``papers`` (real papers of
+    ``tests/data``) with the shipped ``tags.yaml``."""
+    content = folder / "content"
+    shutil.copytree(papers, content)
+    shutil.copy(ROOT / "content" / "tags.yaml", content / "tags.yaml")
+    return content
+
+
 def write_files(folder: Path, files: dict[str, str | bytes]) -> None:
     for name, text in files.items():
         path = folder / name

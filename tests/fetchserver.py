@@ -1,9 +1,10 @@
 """A real HTTP server on 127.0.0.1 that answers from recorded fixtures, for fetch tests.
 
 Each path gets a script: a list of ``Reply`` objects served in order (the last one
-repeats), or a function of the query string. Every request is recorded, so a test can
-check what was asked and with which headers. The server runs in a thread on an ephemeral
-port and stops when the ``with`` block ends.
+repeats), or a function of the query string (of the JSON body, for a POST: ``ChatModel``
+is the OpenAI-compatible chat-completions endpoint ``papers label`` asks). Every request
+is recorded, so a test can check what was asked and with which headers. The server runs
+in a thread on an ephemeral port and stops when the ``with`` block ends.
 """
 
 from __future__ import annotations
@@ -42,9 +43,10 @@ class Seen:
     path: str
     query: dict[str, str]
     headers: dict[str, str]
+    body: bytes = b""
 
 
-Script = list[Reply] | Callable[[dict[str, str]], Reply]
+Script = list[Reply] | Callable[[dict], Reply]
 
 
 class FixtureServer:
@@ -80,7 +82,7 @@ class FixtureServer:
         self._server.shutdown()
         self._server.server_close()
 
-    def _next_reply(self, path: str, query: dict[str, str]) -> Reply:
+    def _next_reply(self, path: str, query: dict) -> Reply:
         with self._lock:
             script = self.scripts.get(path)
             if script is None:
@@ -94,10 +96,21 @@ class FixtureServer:
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:
+                self._answer(b"")
+
+            def do_POST(self) -> None:
+                self._answer(self.rfile.read(int(self.headers.get("Content-Length", 0))))
+
+            def _answer(self, sent: bytes) -> None:
                 parts = urllib.parse.urlsplit(self.path)
-                query = dict(urllib.parse.parse_qsl(parts.query))
+                query: dict = dict(urllib.parse.parse_qsl(parts.query))
                 with server._lock:
-                    server.requests.append(Seen(parts.path, query, dict(self.headers)))
+                    server.requests.append(Seen(parts.path, query, dict(self.headers), sent))
+                if sent:  # a POST script is a function of the JSON body
+                    try:
+                        query = json.loads(sent)
+                    except ValueError:
+                        query = {}
                 reply = server._next_reply(parts.path, query)
                 if reply.delay:
                     time.sleep(reply.delay)
@@ -175,3 +188,59 @@ class HubArchive:
             self.hold[where].wait(30)
         found = self.matching(query)[page * limit : (page + 1) * limit]
         return Reply(body=json.dumps(found))
+
+
+def completion(content: str, **headers: str) -> Reply:
+    """A chat-completions answer whose message content is ``content``."""
+    body = {
+        "id": "chatcmpl-test",
+        "object": "chat.completion",
+        "model": "test-model",
+        "choices": [
+            {"index": 0, "message": {"role": "assistant", "content": content},
+             "finish_reason": "stop"}
+        ],
+    }
+    return Reply(body=json.dumps(body), headers={"Content-Type": "application/json", **headers})
+
+
+def asked_ids(request: dict) -> list[str]:
+    """The paper ids a ``papers label`` request asks about: its user message's JSON lines."""
+    text = request["messages"][-1]["content"]
+    return [json.loads(line)["id"] for line in text.splitlines() if line.startswith("{")]
+
+
+class ChatModel:
+    """An OpenAI-compatible ``/chat/completions`` that answers from recorded answers: for
+    each paper a request asks about, the tags recorded for its id (``answers``), in the
+    contract's shape. ``faults`` are served first, one a request (None: answer as usual);
+    ``leave_out`` ids are left out of every answer; ``requests`` keeps each body asked."""
+
+    def __init__(self, answers: dict[str, list[dict]], faults: list[Reply | None] = ()) -> None:
+        self.answers = answers
+        self.faults = list(faults)
+        self.leave_out: set[str] = set()
+        self.requests: list[dict] = []
+
+    @classmethod
+    def recorded(cls, folder: Path) -> ChatModel:
+        """The per-paper items of every answer recorded in ``folder`` (``*.json``: message
+        contents, as a model answered), as they are: checks are the client's job."""
+        answers: dict[str, list[dict]] = {}
+        for path in sorted(folder.glob("*.json")):
+            for item in json.loads(path.read_text(encoding="utf-8"))["papers"]:
+                answers[str(item["id"])] = item["tags"]
+        return cls(answers)
+
+    def __call__(self, request: dict) -> Reply:
+        self.requests.append(request)
+        if self.faults:
+            fault = self.faults.pop(0)
+            if fault is not None:
+                return fault
+        papers = [
+            {"id": pid, "tags": self.answers[pid]}
+            for pid in asked_ids(request)
+            if pid in self.answers and pid not in self.leave_out
+        ]
+        return completion(json.dumps({"papers": papers}))

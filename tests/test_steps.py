@@ -82,6 +82,8 @@ def test_tags_found_while_reading_are_those_of_the_merged_papers(folder):
     tagger = Tagger(load_tag_rules(ROOT / folder / "tags.yaml"))  # in file order: ties
     assert corpus.papers
     for paper in corpus.papers:
+        if any(m.source not in ("rules", "hand") for m in paper.tags):
+            continue  # a labelled paper (tests/golden/content/labels): test_labels' part
         assert paper.tags == tagger.tags(paper), paper.id
 
 

@@ -82,8 +82,12 @@ def test_matches_carry_their_reason(rules):
 def test_exclude_vetoes_and_threshold_applies(rules):
     vl = paper("Vision-language models see", "image")
     weak = paper("Unrelated", "one image")
-    assign_tags([vl, weak], rules)
-    assert vl.tags == () and weak.tags == ()
+    both = paper("Robots", "A large language model reads one image.")
+    assign_tags([vl, weak, both], rules)
+    assert vl.tags == ()  # vetoed, even as the closest rule
+    # Below every threshold: the closest rule, said so, and only when no rule reaches.
+    assert weak.tags == (TagMatch("vision", "closest rule: “image” in abstract"),)
+    assert [m.slug for m in both.tags] == ["llm"]
 
 
 def test_keywords_categories_and_manual_tags(rules):
@@ -162,6 +166,7 @@ def reference_assign_tags(papers: list[Paper], rules: list[TagRule]) -> list[str
             else:
                 warnings.append(f"{p.id}: unknown tag {slug!r}")
         manual = {m.slug for *_, m in scored}
+        closest = None
         folded = "\n".join((p.title, p.abstract, *p.keywords)).lower()
         for rule in rules:
             text = f"{p.title}\n{p.abstract}"
@@ -206,6 +211,11 @@ def reference_assign_tags(papers: list[Paper], rules: list[TagRule]) -> list[str
                     reasons.append(f"arXiv category {category}")
             if score >= rule.min_score:
                 scored.append((score, order[rule.slug], TagMatch(rule.slug, "; ".join(reasons))))
+            elif score and (closest is None or score > closest[0]):
+                reason = "closest rule: " + "; ".join(reasons)
+                closest = (score, order[rule.slug], TagMatch(rule.slug, reason))
+        if not scored and closest is not None:
+            scored.append(closest)
         given = {m.slug for *_, m in scored}
         unless = {rule.slug: rule.unless_tagged for rule in rules}
         scored = [t for t in scored if t[0] == 10**6 or not unless[t[2].slug] & given]
