@@ -70,6 +70,7 @@ DEFAULT_MODEL = "openai/gpt-4.1-mini"
 API_URL_ENV = "PAPERS_LLM_API_URL"
 MODEL_ENV = "PAPERS_LLM_MODEL"
 TOKEN_ENVS = ("PAPERS_LLM_TOKEN", "GITHUB_TOKEN")
+PACE_ENV = "PAPERS_LLM_PACE"
 #: Seconds between two requests: GitHub Models' free tier allows 15 a minute.
 DEFAULT_PACE = 4.0
 #: The longest wait a 429 may ask for; a longer one is a used-up quota, and ends the run.
@@ -370,8 +371,8 @@ def add_label_command(commands: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--pace",
         type=float,
-        default=DEFAULT_PACE,
-        help=f"seconds between requests (default {DEFAULT_PACE:g})",
+        default=float(os.environ.get(PACE_ENV) or DEFAULT_PACE),
+        help=f"seconds between requests (default ${PACE_ENV} or {DEFAULT_PACE:g})",
     )
     parser.add_argument("--tries", type=int, default=4, help="attempts per request")
     parser.add_argument(
