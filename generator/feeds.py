@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import html
 import json
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -52,6 +53,9 @@ class Entry:
     categories: tuple[tuple[str, str], ...] = ()
     """(term, label) pairs."""
     external_url: str | None = None
+    record: Mapping[str, object] | None = None
+    """The paper's API record (``generator/api.py``), which JSON Feed carries as the
+    item's ``_paper`` extension."""
 
 
 @dataclass(frozen=True)
@@ -104,8 +108,13 @@ def entry_html(settings: Settings, paper: Paper, tag_titles: dict[str, str]) -> 
     return paper_html(paper, FEED_ENTRY, tag_titles, settings.absolute(""))
 
 
-def paper_entry(settings: Settings, paper: Paper, tag_titles: dict[str, str]) -> Entry:
-    """A paper as an entry: its abstract, authors, links and tags."""
+def paper_entry(
+    settings: Settings,
+    paper: Paper,
+    tag_titles: dict[str, str],
+    record: Mapping[str, object] | None = None,
+) -> Entry:
+    """A paper as an entry: its abstract, authors, links and tags (and its API record)."""
     external = next(
         (
             url
@@ -125,6 +134,7 @@ def paper_entry(settings: Settings, paper: Paper, tag_titles: dict[str, str]) ->
         authors=paper.authors,
         categories=tuple((t.slug, tag_titles.get(t.slug, t.slug)) for t in paper.tags),
         external_url=external,
+        record=record,
     )
 
 
@@ -137,16 +147,21 @@ def paper_feed(
     papers: list[Paper] | tuple[Paper, ...],
     tag_titles: dict[str, str],
     made: dict[str, Entry] | None = None,
+    record: Callable[[Paper], Mapping[str, object]] | None = None,
+    as_listed: bool = False,
 ) -> FeedSpec:
-    """A feed of one entry per paper: the newest ``settings.feed_size`` of ``papers``.
+    """A feed of one entry per paper: the newest ``settings.feed_size`` of ``papers``, or
+    (``as_listed``) all of them in the order given (a trending list, already cut).
     ``made`` keeps entries by paper id across the feeds of one build (a paper's entry is
-    the same in every feed)."""
+    the same in every feed); ``record`` gives a paper's API record for JSON Feed."""
     made = {} if made is None else made
     entries = []
-    for paper in newest_papers(papers, settings.feed_size):
+    chosen = list(papers) if as_listed else newest_papers(papers, settings.feed_size)
+    for paper in chosen:
         entry = made.get(paper.id)
         if entry is None:
-            entry = made[paper.id] = paper_entry(settings, paper, tag_titles)
+            with_record = record(paper) if record else None
+            entry = made[paper.id] = paper_entry(settings, paper, tag_titles, with_record)
         entries.append(entry)
     return FeedSpec(title, subtitle, path, page, tuple(entries))
 
@@ -256,6 +271,8 @@ def render_json_feed(settings: Settings, spec: FeedSpec) -> bytes:
             item["authors"] = [{"name": name} for name in entry.authors]
         if entry.categories:
             item["tags"] = [label for _, label in entry.categories]
+        if entry.record is not None:  # an extension: https://jsonfeed.org/version/1.1
+            item["_paper"] = entry.record
         items.append(item)
     feed = {
         "version": "https://jsonfeed.org/version/1.1",

@@ -62,8 +62,8 @@ def truncated(text: str, length: int, leeway: int) -> str:
     return do_truncate(_TRUNCATE_ENV, text, length, False, "…", leeway)
 
 
-def paper_links(paper: Paper) -> list[tuple[str, str]]:
-    """(label, url) of every outgoing link, in ``LINK_KINDS`` order, arXiv ones derived
+def link_kinds(paper: Paper) -> list[tuple[str, str]]:
+    """(kind, url) of every outgoing link, in ``LINK_KINDS`` order, arXiv ones derived
     from the id, duplicates dropped."""
     links: list[tuple[str, str]] = []
     if paper.arxiv_id:
@@ -76,12 +76,21 @@ def paper_links(paper: Paper) -> list[tuple[str, str]]:
     seen: set[str] = set()
     ordered = []
     for kind in LINK_KINDS:
-        first = True
         for link_kind, url in links:
             if link_kind == kind and url not in seen:
                 seen.add(url)
-                ordered.append((LINK_LABELS[kind] if first else _short_label(url), url))
-                first = False
+                ordered.append((kind, url))
+    return ordered
+
+
+def paper_links(paper: Paper) -> list[tuple[str, str]]:
+    """(label, url) of every outgoing link (:func:`link_kinds`): a kind's first link by
+    the kind's label, a second one by its host and path."""
+    ordered = []
+    previous = ""
+    for kind, url in link_kinds(paper):
+        ordered.append((LINK_LABELS[kind] if kind != previous else _short_label(url), url))
+        previous = kind
     return ordered
 
 

@@ -6,11 +6,15 @@ the navigation) and calls these; :class:`Site` is what they all read.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import groupby
+from typing import Any
 
+from generator import api
+from generator.api import paper_record
 from generator.foryou import ForYou
 from generator.generate import Corpus
 from generator.model import Paper
@@ -18,6 +22,7 @@ from generator.pages import Month, PageRenderer, month_of, week_of
 from generator.paginate import page_source, paginate
 from generator.settings import Settings
 from generator.stats import papers_per_day, papers_per_tag
+from generator.trending import Trend, rank_trending, tag_trending, window
 from generator.writer import Writer
 
 
@@ -57,6 +62,32 @@ class Site:
     def tag_titles(self) -> dict[str, str]:
         return self.renderer.tag_titles
 
+    def record(self, paper: Paper) -> dict[str, Any]:
+        """The paper's API record (``generator/api.py``), made once a build: the day
+        documents, the trending list, the bulk file and the JSON Feeds share it."""
+        records: dict[str, dict[str, Any]] = self.made.setdefault("records", {})  # type: ignore[assignment]
+        found = records.get(paper.id)
+        if found is None:
+            found = records[paper.id] = paper_record(
+                paper, self.settings, self.related.get(paper.id, ())
+            )
+        return found
+
+    def window_trends(self) -> list[Trend]:
+        """Every paper of the trending window, best first (``generator/trending.py``)."""
+        if "trends" not in self.made:
+            s, corpus = self.settings, self.corpus
+            self.made["trends"] = rank_trending(corpus.papers, corpus.newest_day, s.trending_days)
+        return self.made["trends"]  # type: ignore[return-value]
+
+    @property
+    def trends(self) -> list[Trend]:
+        """The trending list: the ``trending_size`` best papers of the window."""
+        return self.window_trends()[: self.settings.trending_size]
+
+    def tag_trends(self, slug: str) -> list[Trend]:
+        """One tag's trending list: its papers of the window, ranked the same way."""
+        return tag_trending(self.window_trends(), slug)[: self.settings.trending_size]
 
 def add_home(site: Site, writer: Writer) -> None:
     corpus, settings = site.corpus, site.settings
@@ -69,6 +100,7 @@ def add_home(site: Site, writer: Writer) -> None:
         corpus.tags,
         corpus.last_fetch,
         site.years,
+        site.trends[: settings.home_trending],
     )
     writer.add("index.md", page)
 
@@ -144,8 +176,29 @@ def _months(days: list[date], counts: dict[date, list[Paper]]) -> list[Month]:
 
 def add_tag_pages(site: Site, writer: Writer) -> None:
     for tag in site.corpus.tags:
+        trending = bool(site.tag_trends(tag.rule.slug))
         for page in paginate(tag.papers, site.settings.tag_page_size, f"tags/{tag.rule.slug}/"):
-            writer.add(page_source(page.base, page.number), site.renderer.tag(tag, page))
+            text = site.renderer.tag(tag, page, trending)
+            writer.add(page_source(page.base, page.number), text)
+
+
+def add_trending(site: Site, writer: Writer) -> None:
+    """``/trending/``: the best papers of the window (``generator/trending.py``)."""
+    span = window(site.corpus.newest_day, site.settings.trending_days)
+    page = site.renderer.trending(site.trends, span, len(site.window_trends()))
+    writer.add("trending/index.md", page)
+
+
+def add_tag_trending(site: Site, writer: Writer) -> None:
+    """``/tags/<slug>/trending/``, for each tag with papers in the window."""
+    span = window(site.corpus.newest_day, site.settings.trending_days)
+    for tag in site.corpus.tags:
+        slug = tag.rule.slug
+        trends = site.tag_trends(slug)
+        if trends:
+            in_window = len(tag_trending(site.window_trends(), slug))
+            page = site.renderer.trending(trends, span, in_window, tag)
+            writer.add(f"tags/{slug}/trending/index.md", page)
 
 
 def add_tag_index(site: Site, writer: Writer) -> None:
@@ -191,6 +244,21 @@ def period_names(papers: list[Paper]) -> set[str]:
     """The slugs of the week and month pages there are: those of every first day."""
     first_days = {paper.first_day for paper in papers}
     return {name_of(day)[0] for name_of in PERIODS.values() for day in first_days}
+
+
+def period_index(folder: str) -> Callable[[Site, Writer], None]:
+    """``/weeks/`` or ``/months/`` (``folder``): every period with a page, newest first."""
+
+    def add(site: Site, writer: Writer) -> None:
+        name_of = PERIODS[folder]
+        counts: dict[tuple[str, str], int] = {}
+        for paper in site.corpus.papers:
+            key = name_of(paper.first_day)
+            counts[key] = counts.get(key, 0) + 1
+        periods = [(slug, name, counts[slug, name]) for slug, name in sorted(counts, reverse=True)]
+        writer.add(f"{folder}/index.md", site.renderer.period_index(folder, periods))
+
+    return add
 
 
 def period_pages(folder: str) -> Callable[[Site, Writer], None]:
@@ -240,3 +308,64 @@ def top_of_each_day(days: dict[date, list[Paper]], count: int) -> tuple[Paper, .
         for paper in by_upvotes(papers)[:count]:
             chosen.setdefault(paper.id, paper)
     return tuple(chosen.values())
+
+
+API_DOCUMENTS = {
+    "api/index.json": "what the site holds: the newest day, every day and every tag with "
+    "its document's URL, where the trending list and the bulk file are",
+    "api/days/YYYY-MM-DD.json": "every paper of a day, as full records, in the order of "
+    "the day's page",
+    "api/tags/SLUG.json": "a tag's papers, ids and days, newest first",
+    "api/trending.json": "the trending list in the order of /trending/, each record with "
+    "its score",
+    "api/papers.jsonl.gz": "every paper's record, one a line, newest first (gzip)",
+}
+
+
+def add_api(site: Site, writer: Writer) -> None:
+    """``/api/``: its page, its JSON documents and their schemas (``generator/api.py``)."""
+    corpus, s = site.corpus, site.settings
+    header = {"version": api.VERSION}
+    days = []
+    for day, papers in corpus.days.items():
+        name = f"api/days/{day.isoformat()}.json"
+        records = [site.record(p) for p in papers]
+        document = {"$schema": api.schema_url(s, "day"), **header, "date": day.isoformat(),
+                    "papers": records}  # fmt: skip
+        writer.add(name, api.dumps(document))
+        days.append({"date": day.isoformat(), "papers": len(papers), "url": s.absolute(name)})
+    tags = []
+    for tag in corpus.tags:
+        name = f"api/tags/{tag.rule.slug}.json"
+        listed = [{"id": p.id, "days": [d.isoformat() for d in p.days]} for p in tag.papers]
+        document = {"$schema": api.schema_url(s, "tag"), **header, "slug": tag.rule.slug,
+                    "title": tag.rule.title, "description": tag.rule.description,
+                    "papers": listed}  # fmt: skip
+        writer.add(name, api.dumps(document))
+        tags.append({"slug": tag.rule.slug, "title": tag.rule.title,
+                     "papers": len(tag.papers), "url": s.absolute(name)})  # fmt: skip
+    span = window(corpus.newest_day, s.trending_days)
+    first, last = (span[0].isoformat(), span[1].isoformat()) if span else ("", "")
+    trends = site.trends
+    trending = api.trending_document(
+        s, trends, [site.record(t.paper) for t in trends], (first, last) if span else None
+    )
+    writer.add("api/trending.json", api.dumps(trending))
+    writer.add(api.BULK, api.bulk_file([site.record(p) for p in corpus.papers]))
+    newest = corpus.newest_day
+    index = {
+        "$schema": api.schema_url(s, "index"), **header,
+        "site": {"name": s.site_name, "url": s.site_url},
+        "newest_day": newest.isoformat() if newest else None,
+        "papers": len(corpus.papers), "days": days[::-1], "tags": tags,
+        "trending": s.absolute("api/trending.json"),
+        "bulk": {"url": s.absolute(api.BULK), "schema": api.schema_url(s, "paper"),
+                 "format": "JSON Lines, gzip"},
+    }  # fmt: skip
+    writer.add("api/index.json", api.dumps(index))
+    for name, schema in api.schemas(s).items():
+        text = json.dumps(schema, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+        writer.add(f"{api.SCHEMA_DIR}{name}.json", text)
+    sample = trends[0].paper if trends else (corpus.papers[0] if corpus.papers else None)
+    example = json.dumps(site.record(sample), ensure_ascii=False, indent=1) if sample else "{}"
+    writer.add("api/index.md", site.renderer.api(API_DOCUMENTS, example))

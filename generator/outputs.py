@@ -32,6 +32,7 @@ from generator.opml import PATH as OPML_PATH
 from generator.opml import render_opml
 from generator.pages import TagInfo
 from generator.settings import Settings
+from generator.trending import FORMULA
 from generator.writer import Writer
 
 
@@ -51,14 +52,19 @@ class PageKind:
 
 PAGES: tuple[PageKind, ...] = (
     PageKind("home", listings.add_home, ("/index.md",), nav="Home"),
+    PageKind("trending", listings.add_trending, ("/trending/index.md",), nav="Trending"),
     PageKind("for you", listings.add_for_you, ("/for-you/index.md", "/for-you/page/"), "For you"),
     PageKind("day archive", listings.add_day_archive, ("/days/index.md",), nav="Days"),
     PageKind("year", listings.add_year_pages, ("/days/[0-9][0-9][0-9][0-9]/",)),
     PageKind("day", listings.add_day_pages, ("/days/*-*-*.md", "/days/*-*-*/")),
     PageKind("tag index", listings.add_tag_index, ("/tags/index.md",), nav="Tags"),
     PageKind("tag", listings.add_tag_pages, ("/tags/*/",)),
+    PageKind("tag trending", listings.add_tag_trending, ("/tags/*/trending/",)),
+    PageKind("week index", listings.period_index("weeks"), ("/weeks/index.md",)),
     PageKind("week", listings.period_pages("weeks"), ("/weeks/",)),
+    PageKind("month index", listings.period_index("months"), ("/months/index.md",)),
     PageKind("month", listings.period_pages("months"), ("/months/",)),
+    PageKind("api", listings.add_api, ("/api/",)),
     PageKind("feeds", lambda site, w: w.add("feeds.md", feeds_page(site)), ("/feeds.md",), "Feeds"),
     PageKind("stats", listings.add_stats, ("/stats.md",), nav="Stats"),
     PageKind("paper", listings.add_paper_pages, ("/papers/",)),
@@ -139,7 +145,31 @@ def _everything(site: Site) -> list[FeedSpec]:
     s = site.settings
     papers = site.corpus.papers
     return [paper_feed(s, s.site_name, s.site_description, "", "", papers, site.tag_titles,
-                       _entries(site))]  # fmt: skip
+                       _entries(site), site.record)]  # fmt: skip
+
+
+def _trending(site: Site) -> list[FeedSpec]:
+    s = site.settings
+    title = f"{s.site_name}: trending"
+    about = f"The {s.trending_size} best papers of the last {s.trending_days} days, by {FORMULA}."
+    papers = [t.paper for t in site.trends]
+    return [paper_feed(s, title, about, "trending/", "trending/", papers, site.tag_titles,
+                       _entries(site), site.record, as_listed=True)]  # fmt: skip
+
+
+def _tag_trending(site: Site) -> list[FeedSpec]:
+    s = site.settings
+    feeds = []
+    for tag in site.corpus.tags:
+        trends = site.tag_trends(tag.rule.slug)
+        if not trends:
+            continue
+        path = f"tags/{tag.rule.slug}/trending/"
+        title = f"{s.site_name}: trending in {tag.rule.title}"
+        about = f"The best papers of {tag.rule.title} of the last {s.trending_days} days."
+        feeds.append(paper_feed(s, title, about, path, path, [t.paper for t in trends],
+                                site.tag_titles, _entries(site), site.record, as_listed=True))
+    return feeds
 
 
 def _top(site: Site) -> list[FeedSpec]:
@@ -147,7 +177,8 @@ def _top(site: Site) -> list[FeedSpec]:
     top = top_of_each_day(site.corpus.days, s.top_per_day)
     title = f"{s.site_name}: top {s.top_per_day} of the day"
     about = f"The {s.top_per_day} most upvoted papers of each day."
-    return [paper_feed(s, title, about, "top/", "", top, site.tag_titles, _entries(site))]
+    return [paper_feed(s, title, about, "top/", "", top, site.tag_titles, _entries(site),
+                       site.record)]  # fmt: skip
 
 
 def _digest(site: Site) -> list[FeedSpec]:
@@ -162,7 +193,7 @@ def _tag_papers(site: Site) -> list[FeedSpec]:
         rule, path = tag.rule, f"tags/{tag.rule.slug}/"
         title = f"{s.site_name}: {rule.title}"
         feeds.append(paper_feed(s, title, rule.description, path, path, tag.papers,
-                                site.tag_titles, _entries(site)))  # fmt: skip
+                                site.tag_titles, _entries(site), site.record))  # fmt: skip
     return feeds
 
 
@@ -183,7 +214,7 @@ def _for_you(site: Site) -> list[FeedSpec]:
     about = f"The {s.for_you_top} papers of each day most like what this site's readers read."
     papers = site.for_you.daily
     return [paper_feed(s, title, about, "for-you/", "for-you/", papers, site.tag_titles,
-                       _entries(site))]  # fmt: skip
+                       _entries(site), site.record)]  # fmt: skip
 
 
 FEEDS: tuple[FeedKind, ...] = (
@@ -192,6 +223,14 @@ FEEDS: tuple[FeedKind, ...] = (
         discover_on="every page",
         about="one entry per paper, with its full abstract, authors and links: the newest "
         "{settings.feed_size} papers by the day they were first featured.",
+    ),
+    FeedKind(
+        "Trending", _trending, ("atom", "rss", "json"), "Everything", "trending/",
+        "{site}: trending", discover_on="home and feeds", discover_formats=("atom",),
+        about="the {settings.trending_size} best papers of the last {settings.trending_days} "
+        "days by upvotes and age (the list of /trending/ as it stands at each build). A paper "
+        "keeps the entry id it has in every other feed, so a reader shows it once however "
+        "long it trends.",
     ),
     FeedKind(
         "Top of the day", _top, ("atom", "rss", "json"), "Everything", "top/",
@@ -219,6 +258,12 @@ FEEDS: tuple[FeedKind, ...] = (
     FeedKind(
         "Every paper", _tag_papers, ("atom", "rss"), "By tag", "tags/{slug}/", "{site}: {tag}",
         discover_on="tag pages", about="every paper of a tag, newest first.",
+    ),
+    FeedKind(
+        "Trending", _tag_trending, ("atom", "rss", "json"), "By tag", "tags/{slug}/trending/",
+        "{site}: trending in {tag}",
+        about="the tag's papers of the trending window, best first (tags with papers in "
+        "it).",
     ),
     FeedKind(
         "Daily digest", _tag_digests, ("atom",), "Daily digest by tag", "tags/{slug}/digest/",

@@ -36,6 +36,7 @@ from generator.model import Paper
 from generator.paginate import Page
 from generator.settings import Settings
 from generator.tags.rules import TagRule
+from generator.trending import FORMULA, Trend
 
 
 def front_matter_text(text: str) -> Markup:
@@ -170,10 +171,14 @@ class PageRenderer:
         tags: list[TagInfo],
         last_fetch: datetime | None,
         years: list[int],
+        trends: Sequence[Trend] = (),
     ) -> str:
+        """The home page: the top of the trending list, then the newest day(s)."""
         return self._render(
             "home.md.j2",
             0,
+            trends=self.trend_cards(trends, ""),
+            trend_count=len(trends),
             days=days,
             newest=newest,
             paper_count=paper_count,
@@ -221,13 +226,14 @@ class PageRenderer:
             "year.md.j2", 2, year=year, months=months, years=years, periods=periods
         )
 
-    def tag(self, tag: TagInfo, page: Page[Paper]) -> str:
-        """One page of a tag's listing, its papers grouped by first-featured day."""
+    def tag(self, tag: TagInfo, page: Page[Paper], trending: bool = False) -> str:
+        """One page of a tag's listing, its papers grouped by first-featured day; with
+        ``trending``, a link to the tag's trending page."""
         by_day = [(d, list(group)) for d, group in groupby(page.items, key=lambda p: p.first_day)]
         numbers = _window(page.number, page.count)
         return self._render(
             "tag.md.j2", page.depth, tag=tag, page=page, by_day=by_day, numbers=numbers,
-            feeds=self.tag_feeds(tag),
+            feeds=self.tag_feeds(tag), trending=trending,
         )  # fmt: skip
 
     def tag_index(self, tags: list[TagInfo]) -> str:
@@ -292,6 +298,41 @@ class PageRenderer:
             ranked_cards=Markup(cards), window=ranking.window, interests=len(ranking.interests),
             liked=ranking.interests,
         )  # fmt: skip
+
+    def trend_cards(self, trends: Sequence[Trend], root: str) -> Markup:
+        """Cards of a trending list, each with its place and its score's parts."""
+        cards = [
+            _with_trend(str(self.card(t.paper, root)), t, place)
+            for place, t in enumerate(trends, 1)
+        ]
+        return Markup("\n".join(cards))
+
+    def trending(
+        self,
+        trends: Sequence[Trend],
+        span: tuple[date, date] | None,
+        in_window: int,
+        tag: TagInfo | None = None,
+    ) -> str:
+        """``/trending/``, or (with ``tag``) ``/tags/<slug>/trending/``: the best papers of
+        the window, with the formula in words; ``in_window`` counts the window's papers."""
+        depth = 3 if tag else 1
+        return self._render(
+            "trending.md.j2", depth, trends=self.trend_cards(trends, "../" * depth),
+            count=len(trends), span=span, in_window=in_window, tag=tag, formula=FORMULA,
+            feeds=f"tags/{tag.rule.slug}/trending/" if tag else "trending/",
+        )  # fmt: skip
+
+    def period_index(self, folder: str, periods: list[tuple[str, str, int]]) -> str:
+        """``/weeks/`` or ``/months/``: every period, newest first, as (slug, name, papers),
+        grouped by year."""
+        years = [(year, list(group)) for year, group in groupby(periods, key=lambda p: p[0][:4])]
+        return self._render("periods.md.j2", 1, folder=folder, years=years)
+
+    def api(self, documents: Mapping[str, str], example: str) -> str:
+        """``/api/``: what the static JSON API holds, and a record as it is."""
+        return self._render("api.md.j2", 1, documents=documents, example=example,
+                            formula=FORMULA)  # fmt: skip
 
     def stats(self, charts: list[Any], paper_count: int, day_count: int) -> str:
         """The Stats page (``generator/stats.py`` draws the charts)."""
@@ -398,6 +439,26 @@ def _tag_source(paper: Paper) -> str:
     if keywords:
         return "Matched by keywords of the tag rules; not yet labelled by a language model."
     return "Tagged by hand."
+
+
+def trend_line(trend: Trend) -> str:
+    """A trending card's score and its parts, as the page's formula names them."""
+    days = "today" if trend.age == 0 else f"{trend.age} day{'s' if trend.age != 1 else ''} old"
+    if trend.paper.upvotes is None:  # a source that counts none (a curated day, a dump)
+        return f"no upvote count, {days}: score 0, in listed order"
+    votes = f"{trend.upvotes} upvote{'s' if trend.upvotes != 1 else ''}"
+    return f"{votes}, {days}: score {trend.score:.2f}"
+
+
+def _with_trend(card: str, trend: Trend, place: int) -> str:
+    """A trending card: the paper's card with its place and score's parts, last inside."""
+    line = (
+        f'<p class="paper-card__reason"><strong>#{place}</strong> · '
+        f"{escaped(trend_line(trend))}</p>"
+    )
+    # Home shows a paper twice (trending, then its day): its ids must differ.
+    card = card.replace(' id="', ' id="trending-', 1)
+    return card.removesuffix(CARD.close) + "\n" + line + CARD.close
 
 
 def _with_reason(card: str, suggestion: Suggestion) -> str:

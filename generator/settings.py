@@ -56,6 +56,13 @@ class Settings:
     for_you_top: int = 10
     """With ``content/interests.yaml``: how many of each day's best papers the For you
     feeds (``/for-you/atom.xml``…) hold."""
+    trending_days: int = 14
+    """How many days ``/trending/`` ranks: the newest day with papers and the days before
+    it (the daily fetch asks again for the last 14, so their counts settle)."""
+    trending_size: int = 50
+    """How many papers ``/trending/``, each tag's trending page and their feeds hold."""
+    home_trending: int = 5
+    """How many of the trending papers the home page leads with."""
 
     @property
     def host(self) -> str:

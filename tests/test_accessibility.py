@@ -21,10 +21,12 @@ AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 #: Every kind of page, by site: the shipped one, and 1,000 synthetic papers with the default
 #: page sizes (a tag's second page, a day of the archive among many).
 PAGES = {
-    "shipped": ["", "days/", "days/2025-06-06/", "tags/", "tags/llm/", "feeds/", "stats/",
+    "shipped": ["", "trending/", "days/", "days/2025-06-06/", "tags/", "tags/llm/",
+                "tags/llm/trending/", "weeks/", "months/", "api/", "feeds/", "stats/",
                 "papers/PAPER/"],
-    "thousand": ["", "for-you/", "days/", "days/DAY/", "tags/", "tags/llm/",
-                 "tags/llm/page/2/", "feeds/", "stats/", "papers/PAPER/"],
+    "thousand": ["", "trending/", "for-you/", "days/", "days/DAY/", "tags/", "tags/llm/",
+                 "tags/llm/page/2/", "tags/llm/trending/", "weeks/", "months/", "feeds/",
+                 "stats/", "papers/PAPER/"],
 }  # fmt: skip
 
 

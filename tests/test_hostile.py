@@ -98,16 +98,18 @@ def test_listing_pages_show_text_literally(nasty_site, nasty_papers):
     by_id = {p.id: p for p in nasty_papers}
     pages = [site / "index.html", *sorted((site / "days").glob("*/index.html"))]
     pages += sorted((site / "tags").glob("*/index.html"))
+    pages += [site / "trending" / "index.html", *sorted(site.glob("tags/*/trending/index.html"))]
     seen = set()
     for path in pages:
         doc = parse(path)
         assert_safe(doc)
         for card in doc.cssselect("article.paper-card"):
-            paper = by_id[card.get("id")]
+            paper = by_id[card.get("id").removeprefix("trending-")]
             seen.add(paper.id)
             assert card.cssselect(".paper-card__title")[0].text_content() == paper.title
             abstract = card.cssselect(".paper-card__abstract")  # tag pages leave it out
-            assert len(abstract) == ("/tags/" not in path.as_posix())
+            listing = "/tags/" in path.as_posix() and "/trending/" not in path.as_posix()
+            assert len(abstract) == (not listing)
             if abstract:
                 shown = abstract[0].cssselect("p")[0].text_content().rstrip("…")
                 assert paper.abstract.startswith(shown.rstrip())

@@ -24,12 +24,13 @@ def _files() -> dict[str, bytes]:
 
 def test_nav_and_not_in_nav_come_from_the_page_kinds():
     assert outputs.nav() == [
-        {"Home": "index.md"}, {"For you": "for-you/index.md"}, {"Days": "days/index.md"},
+        {"Home": "index.md"}, {"Trending": "trending/index.md"},
+        {"For you": "for-you/index.md"}, {"Days": "days/index.md"},
         {"Tags": "tags/index.md"}, {"Feeds": "feeds.md"}, {"Stats": "stats.md"},
     ]  # fmt: skip
     # For you is in the nav only where its page was written (content/interests.yaml).
     without = outputs.nav(lambda path: path != "for-you/index.md")
-    assert {"For you": "for-you/index.md"} not in without and len(without) == 5
+    assert {"For you": "for-you/index.md"} not in without and len(without) == 6
     assert "/for-you/page/" in outputs.not_in_nav()
     assert "/papers/" in outputs.not_in_nav() and "/index.md" not in outputs.not_in_nav()
 
@@ -40,7 +41,11 @@ def test_the_feed_count_is_every_format_of_every_feed():
     names = {"atom.xml", "rss.xml", "feed.json"}
     assert corpus.summary.feeds == sum(1 for path in files if path.name in names)
     tags = len(corpus.tags)
-    assert corpus.summary.feeds == 3 * 3 + tags * 2 + tags * 1
+    # Everything, trending, top and digest in 3 formats; every tag's papers (2) and digest
+    # (1); the trending feeds (3) of each tag with papers in the window.
+    trending = sum(1 for path in files if path.match("tags/*/trending/atom.xml"))
+    assert 0 < trending <= tags
+    assert corpus.summary.feeds == 4 * 3 + tags * 2 + tags * 1 + trending * 3
 
 
 def test_a_new_feed_kind_is_one_declaration(monkeypatch):
