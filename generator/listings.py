@@ -368,4 +368,10 @@ def add_api(site: Site, writer: Writer) -> None:
         writer.add(f"{api.SCHEMA_DIR}{name}.json", text)
     sample = trends[0].paper if trends else (corpus.papers[0] if corpus.papers else None)
     example = json.dumps(site.record(sample), ensure_ascii=False, indent=1) if sample else "{}"
-    writer.add("api/index.md", site.renderer.api(API_DOCUMENTS, example))
+    # Each document linked: a placeholder's link is its newest day, its largest tag.
+    examples = {
+        "api/days/YYYY-MM-DD.json": f"api/days/{newest.isoformat()}.json" if newest else None,
+        "api/tags/SLUG.json": f"api/tags/{corpus.tags[0].rule.slug}.json" if corpus.tags else None,
+    }
+    documents = {path: (about, examples.get(path, path)) for path, about in API_DOCUMENTS.items()}
+    writer.add("api/index.md", site.renderer.api(documents, example))

@@ -329,8 +329,9 @@ class PageRenderer:
         years = [(year, list(group)) for year, group in groupby(periods, key=lambda p: p[0][:4])]
         return self._render("periods.md.j2", 1, folder=folder, years=years)
 
-    def api(self, documents: Mapping[str, str], example: str) -> str:
-        """``/api/``: what the static JSON API holds, and a record as it is."""
+    def api(self, documents: Mapping[str, tuple[str, str | None]], example: str) -> str:
+        """``/api/``: what the static JSON API holds (each document's path, what it holds
+        and a file to link, if any), and a record as it is."""
         return self._render("api.md.j2", 1, documents=documents, example=example,
                             formula=FORMULA)  # fmt: skip
 
