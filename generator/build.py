@@ -39,16 +39,27 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from generator.foryou import ForYou, rank_for_you
-from generator.generate import Corpus, Summary, read_corpus
-from generator.interests import read_interests
-from generator.model import Paper
-from generator.outputs import render_site
-from generator.process import Child, StepTiming, run_child, timed
-from generator.search_index import drop_unused, scratch_folder, start_index, write_search_pages
+from generator.corpus import Corpus, Summary, read_corpus
+from generator.discover import (
+    ForYou,
+    TextModel,
+    rank_for_you,
+    read_interests,
+    related_papers,
+    text_model,
+)
+from generator.model import Paper, StepTiming
+from generator.render import Writer, render_site
 from generator.settings import Settings, load_settings
-from generator.similar import TextModel, related_papers, text_model
-from generator.writer import Writer
+from generator.site import (
+    Child,
+    drop_unused,
+    run_child,
+    scratch_folder,
+    start_index,
+    timed,
+    write_search_pages,
+)
 
 
 @dataclass

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from generator.errors import BuildError, InputError
 
 if TYPE_CHECKING:
-    from generator.generate import Summary
+    from generator.corpus import Summary
 
 
 def _add_build_options(parser: argparse.ArgumentParser) -> None:
@@ -108,7 +108,7 @@ def build_parser(fetch: bool = True) -> argparse.ArgumentParser:
         from generator.mail import add_email_command
 
         add_email_command(commands)
-        from generator.tags.labeller import add_label_command
+        from generator.fetch import add_label_command
 
         add_label_command(commands)
     return parser

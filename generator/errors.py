@@ -16,7 +16,7 @@ class InputError(Exception):
         super().__init__(str(self))
 
     def __reduce__(self) -> tuple[type[InputError], tuple[str, int | None, str]]:
-        # Pickled whole (from a forked reader, generator/process.py), not as its text.
+        # Pickled whole (from a forked reader, generator/site/process.py), not as its text.
         return (InputError, (self.path, self.line, self.message))
 
     def __str__(self) -> str:

@@ -2,7 +2,7 @@
 
 The message is ``multipart/alternative``: a plain-text part and an HTML part (a table
 layout with inline styles, which common mail clients keep, and absolute links to the
-site). Both come from the same digest as the digest feeds (``generator/digest.py``), and
+site). Both come from the same digest as the digest feeds (``generator/render/digest.py``), and
 every title and summary in them is text: escaped in HTML, as is in plain text.
 
 Headers that make it a well-behaved list mail:
@@ -44,14 +44,23 @@ from email.utils import format_datetime, getaddresses
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from generator.digest import Digest, day_digest, digest_text, of_tag
 from generator.errors import BuildError, InputError
-from generator.fragments import MAIL_FONT, MAIL_ITEM, MAIL_LINK, escaped, paper_html
 from generator.model import Paper
+from generator.render import (
+    MAIL_FONT,
+    MAIL_ITEM,
+    MAIL_LINK,
+    Digest,
+    day_digest,
+    digest_text,
+    escaped,
+    of_tag,
+    paper_html,
+)
 from generator.settings import Settings, load_settings
 
 if TYPE_CHECKING:
-    from generator.generate import Corpus
+    from generator.corpus import Corpus
 
 #: What was sent, under the content folder; not an input file (see readers.CONFIG_FILES).
 RECORD_FILE = "email-sent.json"
@@ -183,7 +192,7 @@ def _quoted(text: str) -> str:
 
 
 def email_html(settings: Settings, digest: Digest, sender: str) -> str:
-    """The HTML part: one centred 600 px table, a row per paper (``generator/fragments.py``
+    """The HTML part: one centred 600 px table, a row per paper (``generator/render/fragments.py``
     writes it, as it writes the digest feeds' items), styles inline."""
     e = escaped
     root = settings.absolute("")
@@ -282,9 +291,7 @@ FOR_YOU = "for-you"
 
 def _for_you(content: Path, corpus: Corpus, papers: list[Paper], count: int) -> list[Paper]:
     """The ``count`` best of a day's ``papers`` by the For you ranking, best first."""
-    from generator.foryou import day_suggestions
-    from generator.interests import INTERESTS_FILE, read_interests
-    from generator.similar import text_model
+    from generator.discover import INTERESTS_FILE, day_suggestions, read_interests, text_model
 
     found = read_interests(content, {paper.id: paper for paper in corpus.papers})
     if found is None:
@@ -297,7 +304,7 @@ def _for_you(content: Path, corpus: Corpus, papers: list[Paper], count: int) -> 
 
 
 def run_email(args: argparse.Namespace) -> int:
-    from generator.generate import read_corpus
+    from generator.corpus import read_corpus
 
     if not args.out and not args.send:
         raise BuildError("nothing to do: give --out FILE.eml, --send, or both")

@@ -118,3 +118,15 @@ class Paper:
     def link(self, kind: str) -> str | None:
         """The URL of the first link of ``kind``, if any."""
         return next((lk.url for lk in self.links if lk.kind == kind), None)
+
+
+@dataclass(frozen=True)
+class StepTiming:
+    """One step of a build: how long it took and the peak memory of the process that ran it
+    (``generator/site/process.py`` measures it; the build's summary lists it)."""
+
+    step: str
+    seconds: float
+    peak_mib: float
+    beside: str = ""
+    """The step this one ran beside, in parallel (its time is not added to the total)."""

@@ -1,19 +1,19 @@
 """MkDocs hooks (``hooks:`` in ``mkdocs.yml``): the one place that knows MkDocs' events.
 
 The navigation and ``not_in_nav`` come from the generator's page kinds, and the feeds of
-every page's ``<head>`` from its feed kinds (``generator/outputs.py``), set here when MkDocs
+every page's ``<head>`` from its feed kinds (``generator/render/outputs.py``), set here when MkDocs
 reads its configuration.
 
 It lives with the theme overrides, MkDocs-specific like them (MkDocs copies no ``.py``
 file of a theme folder into the site).
 
-Paper, day and tag pages are written as raw HTML blocks (``generator/pages.py``), which
+Paper, day and tag pages are written as raw HTML blocks (``generator/render/pages.py``), which
 Markdown passes through unchanged. Python-Markdown still parses every tag of them, twice
 (MkDocs collects anchor ids, ``md_in_html`` looks for nested Markdown): at 10,000 papers
 that was two thirds of the MkDocs build. A page whose front matter says ``raw_html: true``
 skips the Markdown conversion here and keeps its HTML as written.
 
-Each HTML page is also compacted here as MkDocs writes it (``generator/compact.py``).
+Each HTML page is also compacted here as MkDocs writes it (``generator/site/compact.py``).
 Without this hook the pages are the same but for white space (``tests/test_build.py``
 checks), so another builder that reads the same ``docs/`` (Zensical, say) needs nothing
 from it to make a working site.
@@ -26,15 +26,15 @@ from typing import Any
 
 import pathspec
 
-from generator import outputs
-from generator.compact import compact_text
+from generator.render import outputs
+from generator.site.compact import compact_text
 
 _STASH_KEY = "_papers_raw_html"
 
 
 def on_config(config: Any, **kwargs: Any) -> Any:
     """The navigation, ``not_in_nav`` and the site-wide feeds of ``<head>`` from the
-    generator's declarations of its pages and feeds (``generator/outputs.py``), so that
+    generator's declarations of its pages and feeds (``generator/render/outputs.py``), so that
     ``mkdocs.yml`` holds no copy of them. A ``nav`` written in ``mkdocs.yml`` wins."""
     if not config.nav:
         docs = Path(config.docs_dir)
@@ -63,7 +63,7 @@ def on_page_content(html: str, page: Any, **kwargs: Any) -> str:
 
 
 def on_post_page(output: str, page: Any, **kwargs: Any) -> str:
-    """Each page compacted as MkDocs writes it (``generator/compact.py``), not rewritten
+    """Each page compacted as MkDocs writes it (``generator/site/compact.py``), not rewritten
     after the build: at 30,000 papers that second pass read and wrote 550 MB."""
     return compact_text(output)
 

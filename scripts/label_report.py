@@ -24,8 +24,8 @@ sys.path[:0] = [str(ROOT / "tests"), str(ROOT / "scripts")]
 
 from tag_report import print_agreement  # noqa: E402
 
-from generator.generate import Corpus, read_corpus  # noqa: E402
-from generator.tags.labeller import Labeller, LabelOptions, LabelRun  # noqa: E402
+from generator.corpus import Corpus, read_corpus  # noqa: E402
+from generator.fetch.label import Labeller, LabelOptions, LabelRun  # noqa: E402
 from generator.tags.report import Agreement, agreement, load_labels  # noqa: E402
 
 from fetchserver import ChatModel, FixtureServer  # noqa: E402

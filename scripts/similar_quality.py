@@ -45,11 +45,11 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from generator.foryou import scores  # noqa: E402
-from generator.generate import read_corpus  # noqa: E402
-from generator.interests import Interest  # noqa: E402
+from generator.corpus import read_corpus  # noqa: E402
+from generator.discover.foryou import scores  # noqa: E402
+from generator.discover.interests import Interest  # noqa: E402
+from generator.discover.similar import nearest, related_papers, text_model  # noqa: E402
 from generator.model import Paper  # noqa: E402
-from generator.similar import nearest, related_papers, text_model  # noqa: E402
 
 PROFILE = 20
 TOP = 10

@@ -20,7 +20,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from generator.generate import Corpus, read_corpus
+from generator.corpus import Corpus, read_corpus
 from generator.tags.report import Agreement, agreement, balance, load_labels, tags_agreement
 
 

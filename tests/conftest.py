@@ -14,7 +14,7 @@ import pytest
 from lxml import etree
 
 from generator.build import run_build
-from generator.generate import Summary
+from generator.corpus import Summary
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

@@ -311,8 +311,8 @@ def test_a_failed_refresh_names_the_day_and_records_no_success(
 def test_feed_ids_and_dates_do_not_change_when_counts_do(archive, tmp_path, capsys, monkeypatch):
     import feedparser
 
-    from generator.generate import read_corpus
-    from generator.outputs import render_site
+    from generator.corpus import read_corpus
+    from generator.render.outputs import render_site
     from generator.settings import Settings
 
     def feed_entries(name: str) -> dict[str, tuple]:

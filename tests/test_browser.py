@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page
 
-from generator.generate import read_corpus
+from generator.corpus import read_corpus
 
 from browsing import chromium, open_page, serve
 

@@ -11,12 +11,12 @@ import sys
 import pytest
 from lxml import html
 
-from generator import outputs
 from generator.build import run_build
-from generator.compact import compact_html
-from generator.search_index import scratch_folder
+from generator.render import outputs
+from generator.render.writer import Writer
+from generator.site.compact import compact_html
+from generator.site.search_index import scratch_folder
 from generator.tags.rules import load_tag_rules
-from generator.writer import Writer
 
 from conftest import ROOT, SEED, build_site, copy_site_config, read_feed, run_papers, tree_bytes
 
@@ -211,7 +211,7 @@ def test_the_hook_changes_nothing_but_white_space(shipped_site, tmp_path):
 
 
 def test_search_index_matches_one_made_from_the_built_pages(shipped_site, tmp_path):
-    """Pagefind reads each paper page's body beside MkDocs (generator/search_index.py): the
+    """Pagefind reads each paper page's body beside MkDocs (generator/site/search_index.py): the
     same index as when it reads the built pages. Pagefind numbers pages in the order it
     finds their files, so the built pages are copied, in path order, to where the build
     puts its search pages (scratch_folder: tmpfs lists files in the order they were

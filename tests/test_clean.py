@@ -3,7 +3,8 @@ import sys
 
 import pytest
 
-from generator.clean import (
+from generator.model import Link
+from generator.readers.clean import (
     clean_text,
     collapse_whitespace,
     extract_links,
@@ -13,7 +14,6 @@ from generator.clean import (
     strip_invalid_chars,
     trim_url,
 )
-from generator.model import Link
 
 
 def test_latex_font_groups_keep_the_word():
@@ -124,8 +124,8 @@ def test_latex_quotes_become_curly_quotes(raw, clean):
 
 
 def test_latex_quotes_reach_pages_and_feeds(tmp_path):
-    from generator.generate import read_corpus
-    from generator.outputs import render_site
+    from generator.corpus import read_corpus
+    from generator.render.outputs import render_site
     from generator.settings import Settings
 
     (tmp_path / "day.yaml").write_text(

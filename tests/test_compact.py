@@ -1,8 +1,8 @@
-"""The compact step (generator/compact.py) and its MkDocs side (overrides/hooks.py)."""
+"""The compact step (generator/site/compact.py) and its MkDocs side (overrides/hooks.py)."""
 
 from __future__ import annotations
 
-from generator.compact import compact_html, compact_text
+from generator.site.compact import compact_html, compact_text
 
 PAGE = (
     '<!doctype html>\n<html>\n  <head>\n    <meta name="generator" content="mkdocs-1.6.1, '

@@ -10,8 +10,8 @@ from urllib.parse import urljoin
 from lxml import html as lhtml
 
 from generator.build import run_build
-from generator.digest import blurb, day_digest, digest_feed
 from generator.model import HubInfo, Paper, TagMatch
+from generator.render.digest import blurb, day_digest, digest_feed
 from generator.settings import Settings
 
 from conftest import build_site, make_project, read_feed, write_files

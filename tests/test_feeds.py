@@ -8,7 +8,8 @@ from datetime import UTC, date, datetime, timedelta, timezone
 
 from lxml import etree
 
-from generator.feeds import (
+from generator.model import Paper, TagMatch
+from generator.render.feeds import (
     FeedSpec,
     entry_updated,
     hex_escape_rss,
@@ -16,8 +17,7 @@ from generator.feeds import (
     render_atom,
     render_rss,
 )
-from generator.listings import top_of_each_day
-from generator.model import Paper, TagMatch
+from generator.render.listings import top_of_each_day
 from generator.settings import Settings
 
 from conftest import build_site, read_feed

@@ -11,9 +11,9 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.clean import clean_text
 from generator.cli import main
 from generator.fetch import arxiv
+from generator.readers.clean import clean_text
 from generator.readers.native_yaml import read_native_yaml
 
 from fetchserver import FIXTURES, FixtureServer, Reply

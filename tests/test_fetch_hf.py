@@ -272,8 +272,8 @@ def test_a_bad_date_is_a_usage_error(capsys, tmp_path):
 
 
 def test_an_empty_past_day_is_recorded_and_shown_as_a_day_without_papers(capsys, server, tmp_path):
-    from generator.generate import read_corpus
-    from generator.outputs import render_site
+    from generator.corpus import read_corpus
+    from generator.render.outputs import render_site
     from generator.settings import Settings
 
     server.serve(API, Reply.fixture("hf_daily_papers_2026-06-12.json"))

@@ -15,7 +15,7 @@ import pytest
 from lxml import etree, html
 
 from generator.build import run_build
-from generator.generate import read_corpus
+from generator.corpus import read_corpus
 
 from conftest import atom_title, copy_site_config, entry_title, read_feed
 

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from generator.bibtex import read_bibtex
+from generator.discover.bibtex import read_bibtex
+from generator.discover.interests import read_interests
 from generator.errors import InputError
-from generator.interests import read_interests
 
 from conftest import ROOT, run_papers, write_files
 
@@ -136,7 +136,7 @@ def test_bibtex_entries_read_as_text():
 
 
 def test_a_bibtex_entry_of_the_archive_stands_for_its_paper(tmp_path):
-    from generator.generate import read_corpus
+    from generator.corpus import read_corpus
 
     content = project(tmp_path, "bibtex: library.bib\n", BIB + r"""
 @article{dpo, title = {Direct Preference Optimization for Language Models}, abstract = {Other}}

@@ -13,10 +13,10 @@ import pytest
 import yaml
 
 from generator.cli import main
+from generator.corpus import read_corpus
 from generator.errors import InputError
+from generator.fetch.label import Labeller, LabelOptions, papers_to_label, read_papers
 from generator.fetch.transport import RetryPolicy
-from generator.generate import read_corpus
-from generator.tags.labeller import Labeller, LabelOptions, papers_to_label, read_papers
 from generator.tags.labels import (
     MAX_LINE_BYTES,
     Label,

@@ -1,7 +1,7 @@
 from datetime import date
 
-from generator.merge import merge_papers, page_id_for, slugify
 from generator.model import Link, RawPaper
+from generator.readers.merge import merge_papers, page_id_for, slugify
 
 D1, D2, D3 = date(2025, 6, 5), date(2025, 6, 6), date(2025, 6, 7)
 

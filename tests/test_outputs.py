@@ -1,4 +1,4 @@
-"""Outputs declared once (generator/outputs.py): a feed kind or a page kind added to the
+"""Outputs declared once (generator/render/outputs.py): a feed kind or a page kind added to the
 lists reaches every place that names outputs."""
 
 from __future__ import annotations
@@ -7,11 +7,11 @@ import dataclasses
 
 from lxml import etree
 
-from generator import outputs
-from generator.feeds import FeedSpec
-from generator.generate import read_corpus
-from generator.listings import Site
-from generator.outputs import FEEDS, PAGES, FeedKind, PageKind, render_site
+from generator.corpus import read_corpus
+from generator.render import outputs
+from generator.render.feeds import FeedSpec
+from generator.render.listings import Site
+from generator.render.outputs import FEEDS, PAGES, FeedKind, PageKind, render_site
 from generator.settings import Settings
 
 from conftest import ROOT

@@ -1,4 +1,4 @@
-"""Cards and paper pages are written out in Python (``generator/fragments.py``,
+"""Cards and paper pages are written out in Python (``generator/render/fragments.py``,
 ``PageRenderer.paper``) for speed; the golden output (``tests/test_golden.py``) guards their
 bytes. These properties hold for any paper: its text shows as text, never as markup, in
 every medium a paper is rendered for."""
@@ -14,9 +14,9 @@ from hypothesis import strategies as st
 from lxml import html as lhtml
 from test_properties import NASTY_TOKENS
 
-from generator.fragments import DIGEST_ITEM, FEED_ENTRY, MAIL_ITEM, ROOT, paper_html
 from generator.model import HubInfo, Link, Paper, TagMatch
-from generator.pages import PageRenderer
+from generator.render.fragments import DIGEST_ITEM, FEED_ENTRY, MAIL_ITEM, ROOT, paper_html
+from generator.render.pages import PageRenderer
 from generator.settings import Settings
 from generator.tags.rules import load_tag_rules
 
@@ -26,7 +26,7 @@ RULES = load_tag_rules(PROJECT / "content" / "tags.yaml")
 RENDERER = PageRenderer(Settings(), RULES)
 
 
-# Text as cleaning leaves it (``generator/clean.py``): no control characters, no lone
+# Text as cleaning leaves it (``generator/readers/clean.py``): no control characters, no lone
 # surrogates; markup, entities, quotes and template syntax kept.
 _CLEAN = st.characters(blacklist_categories=("Cs", "Cc"))
 _TOKENS = [

@@ -14,9 +14,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree, html
 
+from generator.corpus import read_corpus
 from generator.errors import InputError
-from generator.generate import read_corpus
-from generator.outputs import render_site
+from generator.render.outputs import render_site
 from generator.settings import Settings
 
 from conftest import atom_title

@@ -13,8 +13,8 @@ import pytest
 
 from generator.build import run_build
 from generator.errors import BuildError, InputError
-from generator.search_index import MEMORY_FS
-from generator.writer import Writer, check_output_path
+from generator.render.writer import Writer, check_output_path
+from generator.site.search_index import MEMORY_FS
 
 from conftest import ROOT, build_site, copy_site_config, run_papers, tree_bytes
 

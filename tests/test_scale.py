@@ -19,8 +19,8 @@ import pytest
 from lxml import etree, html
 
 from generator.build import run_build
-from generator.pages import _window, month_weeks
-from generator.paginate import page_path, paginate
+from generator.render.pages import _window, month_weeks
+from generator.render.paginate import page_path, paginate
 
 from conftest import ROOT, build_site, copy_site_config
 

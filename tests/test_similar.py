@@ -8,10 +8,10 @@ from datetime import date
 import pytest
 from lxml import html as lhtml
 
-from generator.foryou import LIKE_AT, rank_for_you, scores
-from generator.interests import Interest
+from generator.discover.foryou import LIKE_AT, rank_for_you, scores
+from generator.discover.interests import Interest
+from generator.discover.similar import related_papers, text_model
 from generator.model import Paper
-from generator.similar import related_papers, text_model
 
 from conftest import SEED, build_site
 

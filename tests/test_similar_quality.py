@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from generator.foryou import scores
-from generator.generate import read_corpus
-from generator.interests import Interest
+from generator.corpus import read_corpus
+from generator.discover.foryou import scores
+from generator.discover.interests import Interest
+from generator.discover.similar import nearest, related_papers, text_model
 from generator.model import Paper
-from generator.similar import nearest, related_papers, text_model
 
 from conftest import FIXTURES, ROOT
 
@@ -128,7 +128,7 @@ def test_related_arxiv_papers_are_mostly_of_the_papers_own_primary_category(
 def test_related_lists_are_the_same_on_one_thread_or_two(papers, monkeypatch):
     """The product's rows are split between threads; each row's list must not depend on
     how (the same content, the same pages, on any machine)."""
-    import generator.similar as similar
+    import generator.discover.similar as similar
 
     model = text_model(papers)
     two = related_papers(model, 5)

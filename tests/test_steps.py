@@ -1,5 +1,5 @@
 """The build as a list of steps (generator/build.py ``STEPS``), and the one thing it runs in
-parallel: Pagefind beside MkDocs (generator/process.py)."""
+parallel: Pagefind beside MkDocs (generator/site/process.py)."""
 
 from __future__ import annotations
 
@@ -8,10 +8,11 @@ import sys
 
 import pytest
 
-from generator import build, generate
+from generator import build
 from generator.build import STEPS, Step, run_build
+from generator.corpus import read_corpus
 from generator.errors import BuildError
-from generator.process import start_child
+from generator.site.process import start_child
 from generator.tags.matching import Tagger
 from generator.tags.rules import load_tag_rules
 
@@ -78,7 +79,7 @@ def test_a_failing_step_is_one_line_from_the_command(tmp_path):
 def test_tags_found_while_reading_are_those_of_the_merged_papers(folder):
     """Each listing is tagged as it is read; a merged paper keeps those tags only when its
     inputs are the listing's, which gives the tags it would get on its own."""
-    corpus = generate.read_corpus(ROOT / folder)
+    corpus = read_corpus(ROOT / folder)
     tagger = Tagger(load_tag_rules(ROOT / folder / "tags.yaml"))  # in file order: ties
     assert corpus.papers
     for paper in corpus.papers:

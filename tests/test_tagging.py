@@ -8,11 +8,11 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from generator.corpus import read_corpus
 from generator.errors import InputError
-from generator.generate import read_corpus
-from generator.merge import merge_papers
 from generator.model import Paper, TagMatch
 from generator.readers.hf_json import read_hf_json
+from generator.readers.merge import merge_papers
 from generator.readers.page_dump import read_page_dump
 from generator.tags.index import REPEATED, KeywordIndex, fold_words, hits_keyword, keyword_words
 from generator.tags.matching import MAX_TAGS, assign_tags

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from generator.build import run_build
-from generator.generate import Corpus, read_corpus
+from generator.corpus import Corpus, read_corpus
 from generator.model import Paper
 from generator.tags.matching import MAX_TAGS, assign_tags
 from generator.tags.report import agreement, balance, load_labels

@@ -13,9 +13,9 @@ import pytest
 from referencing import Registry, Resource
 
 from generator.build import run_build
-from generator.generate import read_corpus
+from generator.corpus import read_corpus
 from generator.model import Paper
-from generator.trending import rank_trending, tag_trending, trending_score
+from generator.render.trending import rank_trending, tag_trending, trending_score
 
 from conftest import ROOT, read_feed
 from fetchserver import real_items

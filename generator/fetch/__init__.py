@@ -1,9 +1,13 @@
-"""Fetchers: ``papers fetch hf`` and ``papers fetch arxiv``.
+"""The channels that ask services and write ``content/``, outside the build: ``papers fetch
+hf``, ``papers fetch arxiv`` and ``papers label``.
 
 Each fetch asks one public API, merges the answer into ``content/`` (never shrinking a
 stored day) and records the time of the last success in ``content/fetch-status.json``.
 On giving up it raises ``FetchError`` (a ``BuildError``): ``papers`` prints one line and
-exits 1, and ``content/`` is unchanged.
+exits 1, and ``content/`` is unchanged. ``papers label`` (``label``) asks a language model
+for the tags of the papers that have none, over the contract of ``generator.tags``. All of
+them go through one transport (``transport``: retries, waits, tokens) and write through
+``store`` (atomic files).
 """
 
 from __future__ import annotations
@@ -15,7 +19,10 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from generator.fetch import arxiv, backfill, hf
+from generator.fetch.label import add_label_command
 from generator.fetch.transport import FetchError, RetryPolicy
+
+__all__ = ["FetchError", "RetryPolicy", "add_fetch_commands", "add_label_command"]
 
 
 def _day(value: str) -> date:

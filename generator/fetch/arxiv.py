@@ -24,9 +24,9 @@ from typing import Any
 
 import yaml
 
-from generator.clean import clean_text, extract_links, normalise_arxiv_id
 from generator.fetch.store import record_success, union_by_key, write_atomic
 from generator.fetch.transport import FetchError, RetryPolicy, get
+from generator.readers import clean_text, extract_links, normalise_arxiv_id
 
 DEFAULT_API_URL = "https://export.arxiv.org"
 API_URL_ENV = "PAPERS_ARXIV_API_URL"

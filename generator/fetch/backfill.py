@@ -37,7 +37,7 @@ from typing import Any, TextIO
 from generator.fetch.hf import Client, store_day
 from generator.fetch.store import read_status, record_success, write_status
 from generator.fetch.transport import FetchError
-from generator.readers.hf_json import item_day
+from generator.readers import item_day
 
 #: ``fetch-status.json`` key: months fully imported, month → [first day, last day].
 MONTHS_KEY = "hf_months"

@@ -1,8 +1,14 @@
-"""Input readers, one small module per file type, chosen by file extension.
+"""The read stage: ``content/`` in, one cleaned ``Paper`` per paper out.
 
-Adding a format is one new module and one line in ``READERS``. Every reader takes the
-file's path and its path relative to the content folder (for messages) and returns the
-papers it lists plus any warnings; unusable input raises ``InputError`` naming the line.
+- Input readers, one small module per file type, chosen by file extension. Adding a format
+  is one new module and one line in ``READERS``. Every reader takes the file's path and its
+  path relative to the content folder (for messages) and returns the papers it lists plus
+  any warnings; unusable input raises ``InputError`` naming the line.
+- ``clean``: the text cleaning every reader applies (LaTeX residue, quotes, doubled URLs,
+  invalid characters), URL checks and arXiv ids.
+- ``merge``: one ``Paper`` per paper across files and days, with its stable id.
+
+Later stages use what this module exports.
 """
 
 from __future__ import annotations
@@ -12,7 +18,30 @@ from pathlib import Path
 
 from generator.errors import InputError, Warning_
 from generator.readers import hf_json, native_yaml, page_dump
-from generator.readers.base import ReadResult
+from generator.readers.base import ReadResult, read_text
+from generator.readers.clean import (
+    clean_text,
+    extract_links,
+    normalise_arxiv_id,
+    normalise_title,
+)
+from generator.readers.hf_json import item_day
+from generator.readers.merge import MergeResult, merge_papers
+
+__all__ = [
+    "READERS",
+    "MergeResult",
+    "ReadResult",
+    "clean_text",
+    "extract_links",
+    "input_files",
+    "item_day",
+    "merge_papers",
+    "normalise_arxiv_id",
+    "normalise_title",
+    "read_file",
+    "read_text",
+]
 
 Reader = Callable[[Path, str], ReadResult]
 
@@ -30,7 +59,7 @@ CONFIG_FILES = frozenset(
      "interests.yaml"}
 )
 #: Extensions of files under content/ that are configuration: BibTeX libraries, which
-#: ``interests.yaml`` names (``generator/interests.py``).
+#: ``interests.yaml`` names (``generator/discover/interests.py``).
 CONFIG_SUFFIXES = frozenset({".bib"})
 #: Folders under content/ that hold no papers: the language model's labels, which the tag
 #: step reads (``generator/tags/labels.py``).

@@ -17,10 +17,10 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from generator.clean import clean_text, extract_links, is_safe_url, normalise_arxiv_id
 from generator.errors import InputError, Warning_
 from generator.model import HubInfo, Link, RawPaper
 from generator.readers.base import ReadResult, read_text
+from generator.readers.clean import clean_text, extract_links, is_safe_url, normalise_arxiv_id
 
 
 def _day(value: Any) -> dt.date | None:

@@ -26,10 +26,10 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from generator.clean import clean_text, extract_links, is_safe_url, normalise_arxiv_id
 from generator.errors import InputError
 from generator.model import Link, RawPaper
 from generator.readers.base import ReadResult, read_text
+from generator.readers.clean import clean_text, extract_links, is_safe_url, normalise_arxiv_id
 from generator.yamlio import LineDict, LineList, load_yaml
 
 PAPER_KEYS = frozenset(

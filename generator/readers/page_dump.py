@@ -13,10 +13,10 @@ import re
 from datetime import date
 from pathlib import Path
 
-from generator.clean import clean_text, extract_links
 from generator.errors import InputError, Warning_
 from generator.model import RawPaper
 from generator.readers.base import ReadResult, read_text
+from generator.readers.clean import clean_text, extract_links
 
 HEADER_LINES = frozenset(
     {

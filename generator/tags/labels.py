@@ -1,6 +1,6 @@
 """Labels: the tags a language model gave each paper, with its evidence, kept in
 ``content/labels/`` like the papers themselves. ``papers label`` writes them
-(``generator.tags.labeller``); the build only reads them (:func:`read_labels`) and gives a
+(``generator.fetch.label``); the build only reads them (:func:`read_labels`) and gives a
 labelled paper its label's tags (:func:`labelled_tags`).
 
 Storage, made for small diffs and whole files:

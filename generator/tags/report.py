@@ -16,7 +16,7 @@ from pathlib import Path
 
 from generator.errors import InputError
 from generator.model import Paper
-from generator.readers.base import read_text
+from generator.readers import read_text
 from generator.yamlio import load_yaml
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.errors import InputError
-from generator.readers.base import read_text
+from generator.readers import read_text
 from generator.yamlio import LineDict, LineList, load_yaml
 
 TAG_KEYS = frozenset(

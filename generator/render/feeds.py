@@ -27,8 +27,8 @@ from feedgen.feed import FeedGenerator
 from lxml import etree
 
 from generator import __version__
-from generator.fragments import FEED_ENTRY, LINK_LABELS, paper_html, paper_links
 from generator.model import Paper
+from generator.render.fragments import FEED_ENTRY, LINK_LABELS, paper_html, paper_links
 from generator.settings import Settings
 
 _ATOM = "{http://www.w3.org/2005/Atom}"
@@ -54,7 +54,7 @@ class Entry:
     """(term, label) pairs."""
     external_url: str | None = None
     record: Mapping[str, object] | None = None
-    """The paper's API record (``generator/api.py``), which JSON Feed carries as the
+    """The paper's API record (``generator/render/api.py``), which JSON Feed carries as the
     item's ``_paper`` extension."""
 
 
@@ -103,7 +103,7 @@ def feed_updated(entries: tuple[Entry, ...], fallback: date | None) -> datetime:
 
 def entry_html(settings: Settings, paper: Paper, tag_titles: dict[str, str]) -> str:
     """The entry content: the abstract, the authors, the links (the paper page first) with
-    the upvotes, and the tags linked to their pages; ``generator/fragments.py`` makes it,
+    the upvotes, and the tags linked to their pages; ``generator/render/fragments.py`` makes it,
     as it makes the site's cards, with absolute links."""
     return paper_html(paper, FEED_ENTRY, tag_titles, settings.absolute(""))
 

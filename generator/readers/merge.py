@@ -14,8 +14,8 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
-from generator.clean import normalise_title
 from generator.model import Link, Paper, RawPaper
+from generator.readers.clean import normalise_title
 
 #: Longest title slug, in characters; longer slugs are cut at a word boundary.
 MAX_SLUG_LENGTH = 60

@@ -12,12 +12,8 @@ from pathlib import Path
 from typing import TypeVar
 
 from generator.errors import InputError, Warning_
-from generator.merge import merge_papers
-from generator.model import Paper, RawPaper, TagMatch
-from generator.pages import TagInfo
-from generator.process import StepTiming
-from generator.readers import input_files, read_file
-from generator.readers.base import ReadResult
+from generator.model import Paper, RawPaper, StepTiming, TagMatch
+from generator.readers import ReadResult, input_files, merge_papers, read_file
 from generator.tags import (
     Tagger,
     TagInputs,
@@ -33,6 +29,14 @@ T = TypeVar("T")
 TAGS_FILE = "tags.yaml"
 TagsOf = tuple[TagInputs, tuple[TagMatch, ...]]
 STATUS_FILE = "fetch-status.json"
+
+
+@dataclass(frozen=True)
+class TagInfo:
+    """A tag as the pages show it: its rule and its papers, newest first."""
+
+    rule: TagRule
+    papers: tuple[Paper, ...]
 
 
 @dataclass

@@ -16,8 +16,8 @@ from functools import cache
 from itertools import groupby
 from typing import TYPE_CHECKING, Any
 
+from generator.corpus import TagInfo
 from generator.model import Paper
-from generator.pages import TagInfo
 
 if TYPE_CHECKING:
     import pygal

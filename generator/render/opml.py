@@ -2,7 +2,7 @@
 feed reader imports at once, made from the same feed specs as the feeds themselves.
 
 Atom is listed for each feed (RSS and JSON Feed hold the same entries). Outlines are
-grouped as the feed kinds say (``generator/outputs.py``): the whole site (every paper, the
+grouped as the feed kinds say (``generator/render/outputs.py``): the whole site (every paper, the
 top of each day, the daily digest), then every paper of each tag, then each tag's daily
 digest, tags in the order of the tags index (most papers first: ``Corpus.tags``).
 No dates: the file changes only when the feeds do.
@@ -12,14 +12,14 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from generator.feeds import FeedSpec
+from generator.render.feeds import FeedSpec
 from generator.settings import Settings
 
 PATH = "feeds.opml"
 
 
 def render_opml(settings: Settings, groups: list[tuple[str, list[FeedSpec]]]) -> str:
-    """The OPML document listing the feeds of each group (``generator/outputs.py``: the
+    """The OPML document listing the feeds of each group (``generator/render/outputs.py``: the
     feed kinds' ``opml_group``, in the order of ``FEEDS``)."""
     opml = ET.Element("opml", version="2.0")
     head = ET.SubElement(opml, "head")

@@ -24,10 +24,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from generator.feeds import Entry, FeedSpec
-from generator.fragments import DIGEST_ITEM, blurb, paper_html
 from generator.model import Paper
-from generator.pages import long_date
+from generator.render.feeds import Entry, FeedSpec
+from generator.render.fragments import DIGEST_ITEM, blurb, paper_html
+from generator.render.pages import long_date
 from generator.settings import Settings
 
 #: The hour (UTC) a digest is published at on its day (see the module docstring).
@@ -46,7 +46,7 @@ class DigestItem:
     tags: tuple[str, ...]
     """Tag titles."""
     html: str
-    """Its ``<li>`` in a digest feed entry (``generator/fragments.py``)."""
+    """Its ``<li>`` in a digest feed entry (``generator/render/fragments.py``)."""
 
     @property
     def title(self) -> str:
@@ -142,7 +142,7 @@ def digests(
 
 def digest_html(digest: Digest) -> str:
     """The digest as the HTML of a feed entry: an ordered list of the papers, each as
-    ``generator/fragments.py`` writes a digest item (title, line, tags and upvotes)."""
+    ``generator/render/fragments.py`` writes a digest item (title, line, tags and upvotes)."""
     lines = [
         f'<p>Papers listed on <a href="{html.escape(digest.url)}">{long_date(digest.day)}</a>, '
         "in the order of the day's page.</p>",

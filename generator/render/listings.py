@@ -1,6 +1,6 @@
 """The pages of the site, one function a page kind: each adds its pages to the writer.
 
-``generator/outputs.py`` declares the page kinds (where their files go, whether they are in
+``generator/render/outputs.py`` declares the page kinds (where their files go, whether they are in
 the navigation) and calls these; :class:`Site` is what they all read.
 """
 
@@ -13,17 +13,17 @@ from datetime import date
 from itertools import groupby
 from typing import Any
 
-from generator import api
-from generator.api import paper_record
-from generator.foryou import ForYou
-from generator.generate import Corpus
+from generator.corpus import Corpus
+from generator.discover import ForYou
 from generator.model import Paper
-from generator.pages import Month, PageRenderer, month_of, week_of
-from generator.paginate import page_source, paginate
+from generator.render import api
+from generator.render.api import paper_record
+from generator.render.pages import Month, PageRenderer, month_of, week_of
+from generator.render.paginate import page_source, paginate
+from generator.render.stats import papers_per_day, papers_per_tag
+from generator.render.trending import Trend, rank_trending, tag_trending, window
+from generator.render.writer import Writer
 from generator.settings import Settings
-from generator.stats import papers_per_day, papers_per_tag
-from generator.trending import Trend, rank_trending, tag_trending, window
-from generator.writer import Writer
 
 
 @dataclass
@@ -40,9 +40,9 @@ class Site:
     made: dict[str, object] = field(default_factory=dict)
     """Pieces made once and shared by several outputs (a paper's feed entry…), by key."""
     related: Mapping[str, tuple[Paper, ...]] = field(default_factory=dict)
-    """Each paper's related papers, by id (``generator/similar.py``)."""
+    """Each paper's related papers, by id (``generator/discover/similar.py``)."""
     for_you: ForYou | None = None
-    """The For you ranking, with ``content/interests.yaml`` (``generator/foryou.py``)."""
+    """The For you ranking, with ``content/interests.yaml`` (``generator/discover/foryou.py``)."""
 
     @classmethod
     def of(
@@ -63,7 +63,7 @@ class Site:
         return self.renderer.tag_titles
 
     def record(self, paper: Paper) -> dict[str, Any]:
-        """The paper's API record (``generator/api.py``), made once a build: the day
+        """The paper's API record (``generator/render/api.py``), made once a build: the day
         documents, the trending list, the bulk file and the JSON Feeds share it."""
         records: dict[str, dict[str, Any]] = self.made.setdefault("records", {})  # type: ignore[assignment]
         found = records.get(paper.id)
@@ -74,7 +74,7 @@ class Site:
         return found
 
     def window_trends(self) -> list[Trend]:
-        """Every paper of the trending window, best first (``generator/trending.py``)."""
+        """Every paper of the trending window, best first (``generator/render/trending.py``)."""
         if "trends" not in self.made:
             s, corpus = self.settings, self.corpus
             self.made["trends"] = rank_trending(corpus.papers, corpus.newest_day, s.trending_days)
@@ -183,7 +183,7 @@ def add_tag_pages(site: Site, writer: Writer) -> None:
 
 
 def add_trending(site: Site, writer: Writer) -> None:
-    """``/trending/``: the best papers of the window (``generator/trending.py``)."""
+    """``/trending/``: the best papers of the window (``generator/render/trending.py``)."""
     span = window(site.corpus.newest_day, site.settings.trending_days)
     page = site.renderer.trending(site.trends, span, len(site.window_trends()))
     writer.add("trending/index.md", page)
@@ -323,7 +323,7 @@ API_DOCUMENTS = {
 
 
 def add_api(site: Site, writer: Writer) -> None:
-    """``/api/``: its page, its JSON documents and their schemas (``generator/api.py``)."""
+    """``/api/``: its page, its JSON documents and their schemas (``generator/render/api.py``)."""
     corpus, s = site.corpus, site.settings
     header = {"version": api.VERSION}
     days = []

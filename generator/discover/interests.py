@@ -27,10 +27,10 @@ from pathlib import Path
 
 import yaml
 
-from generator.bibtex import read_bibtex
-from generator.clean import normalise_arxiv_id, normalise_title
+from generator.discover.bibtex import read_bibtex
 from generator.errors import InputError, Warning_
 from generator.model import Paper
+from generator.readers import normalise_arxiv_id, normalise_title
 from generator.yamlio import load_yaml_with_nodes
 
 INTERESTS_FILE = "interests.yaml"

@@ -10,7 +10,7 @@ JSON Schema (also under ``/api/schema/``), and the whole archive in one download
 - ``api/papers.jsonl.gz``: every paper's record, one a line, newest first (gzip, dated
   1970 so that rebuilds give the same bytes).
 
-A paper's record is made once a build (:meth:`generator.listings.Site.record`): the day
+A paper's record is made once a build (:meth:`generator.render.listings.Site.record`): the day
 documents, the trending list, the bulk file and the JSON Feeds' ``_paper`` all take it
 from there. Every document is compact JSON with sorted keys: the same content gives the
 same bytes.
@@ -22,10 +22,10 @@ import gzip
 import json
 from typing import Any
 
-from generator.fragments import link_kinds
 from generator.model import LINK_KINDS, Paper
+from generator.render.fragments import link_kinds
+from generator.render.trending import FORMULA, Trend
 from generator.settings import Settings
-from generator.trending import FORMULA, Trend
 
 #: The version of the API's documents; a change that breaks a reader raises it.
 VERSION = 1

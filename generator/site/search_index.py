@@ -30,8 +30,8 @@ import tempfile
 from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
 
-from generator.process import Child, start_child
-from generator.writer import Writer
+from generator.render import Writer
+from generator.site.process import Child, start_child
 
 _PAGE = b'<!doctype html>\n<html lang="en">\n<head><meta charset="utf-8"><title></title></head>\n'
 

@@ -1,7 +1,8 @@
 """For you: the archive's papers ranked for the site's owners, from what they read
-(``content/interests.yaml``, :mod:`generator.interests`).
+(``content/interests.yaml``, :mod:`generator.discover.interests`).
 
-The ranking is arxiv-sanity's: a linear SVM on the TF-IDF vectors of :mod:`generator.similar`,
+The ranking is arxiv-sanity's: a linear SVM on the TF-IDF vectors of
+:mod:`generator.discover.similar`,
 trained with the interests as the positive class and every other paper of the archive as the
 negative one (weighted to balance the two), scores each paper by how far it lies on the
 interests' side. A paper that is one of the interests is not suggested.
@@ -24,9 +25,9 @@ from datetime import date, timedelta
 import numpy as np
 import scipy.sparse as sp
 
-from generator.interests import Interest
+from generator.discover.interests import Interest
+from generator.discover.similar import CATEGORY_WORD, TextModel, text_of
 from generator.model import Paper
-from generator.similar import CATEGORY_WORD, TextModel, text_of
 
 #: Cosine from which a suggestion is "like" the nearest paper of the interests.
 LIKE_AT = 0.2

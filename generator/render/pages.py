@@ -1,4 +1,4 @@
-"""Markdown pages, rendered from the Jinja2 templates in ``generator/templates``.
+"""Markdown pages, rendered from the Jinja2 templates in ``generator/render/templates``.
 
 Titles and abstracts are text, never markup. Every template renders with autoescaping, and
 text from papers only ever lands inside raw HTML blocks, which Markdown passes through
@@ -13,7 +13,6 @@ import calendar
 import html
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
 from itertools import groupby
@@ -22,8 +21,10 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
-from generator.foryou import ForYou, Suggestion
-from generator.fragments import (
+from generator.corpus import TagInfo
+from generator.discover import ForYou, Suggestion
+from generator.model import Paper
+from generator.render.fragments import (
     CARD,
     COMPACT_CARD,
     ROOT,
@@ -32,11 +33,10 @@ from generator.fragments import (
     paper_links,
     truncated,
 )
-from generator.model import Paper
-from generator.paginate import Page
+from generator.render.paginate import Page
+from generator.render.trending import FORMULA, Trend
 from generator.settings import Settings
-from generator.tags.rules import TagRule
-from generator.trending import FORMULA, Trend
+from generator.tags import TagRule
 
 
 def front_matter_text(text: str) -> Markup:
@@ -68,7 +68,7 @@ def month_of(day: date) -> str:
 
 def _environment() -> Environment:
     env = Environment(
-        loader=PackageLoader("generator", "templates"),
+        loader=PackageLoader("generator.render", "templates"),
         autoescape=True,
         undefined=StrictUndefined,
         trim_blocks=True,
@@ -89,14 +89,6 @@ _ENV = _environment()
 
 #: A month (its first day) and its days, newest first, each with its paper count.
 Month = tuple[date, list[tuple[date, int]]]
-
-
-@dataclass(frozen=True)
-class TagInfo:
-    """A tag as the pages show it: its rule and its papers, newest first."""
-
-    rule: TagRule
-    papers: tuple[Paper, ...]
 
 
 def month_weeks(day: date) -> list[list[date | None]]:
@@ -126,7 +118,7 @@ class PageRenderer:
     def __init__(self, settings: Settings, rules: Iterable[TagRule]) -> None:
         self.settings = settings
         self.tag_titles = {rule.slug: rule.title for rule in rules}
-        #: A tag page's ``<head>`` feed links (``generator/outputs.py`` sets it).
+        #: A tag page's ``<head>`` feed links (``generator/render/outputs.py`` sets it).
         self.tag_feeds: Callable[[TagInfo], list[dict[str, str]]] = lambda tag: []
         self._cards: dict[tuple[str, bool], str] = {}
 
@@ -143,7 +135,7 @@ class PageRenderer:
         return Markup(joined.replace(ROOT, root))
 
     def _cached_card(self, paper: Paper, full: bool) -> str:
-        """The card (``generator/fragments.py``: full on days and home, compact on the
+        """The card (``generator/render/fragments.py``: full on days and home, compact on the
         listings with many pages), made once per paper: 10,000 papers, 10,000 cards."""
         key = (paper.id, full)
         cached = self._cards.get(key)
@@ -245,7 +237,7 @@ class PageRenderer:
         output (``tests/golden/expected/papers/``) guards it.
 
         Its raw HTML block marks with ``data-pagefind-*`` what the search index
-        (``generator/search_index.py``) takes: the text of the block, the tags and month
+        (``generator/site/search_index.py``) takes: the text of the block, the tags and month
         as filters, the first day as sort key and metadata. Only the title, authors and
         abstract are indexed as text, so excerpts come from them; ignored blocks still
         give their filters. The related papers come after that block: Pagefind indexes
@@ -336,7 +328,7 @@ class PageRenderer:
                             formula=FORMULA)  # fmt: skip
 
     def stats(self, charts: list[Any], paper_count: int, day_count: int) -> str:
-        """The Stats page (``generator/stats.py`` draws the charts)."""
+        """The Stats page (``generator/render/stats.py`` draws the charts)."""
         return self._render(
             "stats.md.j2", 1, charts=charts, paper_count=paper_count, day_count=day_count
         )
@@ -357,7 +349,7 @@ class PageRenderer:
         )  # fmt: skip
 
     def feeds(self, tags: list[TagInfo], kinds: list[dict[str, Any]]) -> str:
-        """The Feeds page: ``kinds`` are the feed kinds (``generator/outputs.py``)."""
+        """The Feeds page: ``kinds`` are the feed kinds (``generator/render/outputs.py``)."""
         site = [kind for kind in kinds if not kind["per_tag"]]
         per_tag = [kind for kind in kinds if kind["per_tag"]]
         return self._render("feeds.md.j2", 1, tags=tags, site_kinds=site, tag_kinds=per_tag)

@@ -20,21 +20,10 @@ import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 
 from generator.errors import BuildError
-
-
-@dataclass(frozen=True)
-class StepTiming:
-    """One step of a build: how long it took and the peak memory of the process that ran it."""
-
-    step: str
-    seconds: float
-    peak_mib: float
-    beside: str = ""
-    """The step this one ran beside, in parallel (its time is not added to the total)."""
+from generator.model import StepTiming
 
 
 def _own_peak_mib() -> float:

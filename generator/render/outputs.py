@@ -10,9 +10,9 @@ From these two lists come everything else that names an output:
   and the build's feed count.
 
 Adding a page kind is one :class:`PageKind` here plus its renderer (a function of the
-:class:`~generator.listings.Site` and the writer, usually with a template in
-``generator/templates/``). Adding a feed kind is one :class:`FeedKind` here plus the
-function that makes its :class:`~generator.feeds.FeedSpec` objects.
+:class:`~generator.render.listings.Site` and the writer, usually with a template in
+``generator/render/templates/``). Adding a feed kind is one :class:`FeedKind` here plus the
+function that makes its :class:`~generator.render.feeds.FeedSpec` objects.
 """
 
 from __future__ import annotations
@@ -21,19 +21,25 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
-from generator import listings
-from generator.digest import DigestItem, digest_feed
-from generator.feeds import Entry, FeedSpec, paper_feed, render_atom, render_json_feed, render_rss
-from generator.foryou import ForYou
-from generator.generate import Corpus
-from generator.listings import Site, top_of_each_day
+from generator.corpus import Corpus, TagInfo
+from generator.discover import ForYou
 from generator.model import Paper
-from generator.opml import PATH as OPML_PATH
-from generator.opml import render_opml
-from generator.pages import TagInfo
+from generator.render import listings
+from generator.render.digest import DigestItem, digest_feed
+from generator.render.feeds import (
+    Entry,
+    FeedSpec,
+    paper_feed,
+    render_atom,
+    render_json_feed,
+    render_rss,
+)
+from generator.render.listings import Site, top_of_each_day
+from generator.render.opml import PATH as OPML_PATH
+from generator.render.opml import render_opml
+from generator.render.trending import FORMULA
+from generator.render.writer import Writer
 from generator.settings import Settings
-from generator.trending import FORMULA
-from generator.writer import Writer
 
 
 @dataclass(frozen=True)

@@ -38,30 +38,28 @@ from pathlib import Path
 from generator.errors import InputError
 from generator.fetch.store import write_atomic
 from generator.fetch.transport import Answer, FetchError, RetryPolicy, post_json
-from generator.merge import merge_papers
 from generator.model import Paper, RawPaper
-from generator.readers import input_files, read_file
-from generator.tags.labels import (
+from generator.readers import input_files, merge_papers, read_file
+from generator.tags import (
     LABELS_DIR,
+    MAX_INPUT_TOKENS,
     TAXONOMIES_FILE,
+    Asked,
     Label,
     LabelStore,
+    NotAnAnswer,
+    TagRule,
+    batches,
     label_line,
+    load_tag_rules,
+    message_content,
     month_file,
     read_labels,
+    request_body,
     taxonomy_fingerprints,
     taxonomy_key,
-)
-from generator.tags.prompt import (
-    MAX_INPUT_TOKENS,
-    Asked,
-    NotAnAnswer,
-    batches,
-    message_content,
-    request_body,
     validate_answer,
 )
-from generator.tags.rules import TagRule, load_tag_rules
 
 #: GitHub Models: every GitHub Actions job may call it with its own GITHUB_TOKEN.
 DEFAULT_API_URL = "https://models.github.ai/inference"
