@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -41,7 +42,9 @@ def test_shipped_site_pages(shipped_site):
     assert more.cssselect('a[rel="prev"]')[0].get("href") == "../../../../days/2025-06-06/"
     home = page(site, "")
     assert "Latest papers: Friday 6 June 2025" in home.text_content()
-    assert len(home.cssselect("article.paper-card")) == 50
+    cards = [a.get("id") for a in home.cssselect("article.paper-card")]
+    # The top 5 of the trending list lead (their ids marked), then the day's first 50.
+    assert [c.startswith("trending-") for c in cards] == [True] * 5 + [False] * 50
     [link] = [a for a in home.cssselect("p.papers-day-link a") if "more" in a.text_content()]
     assert (link.get("href"), link.text_content()) == (
         "days/2025-06-06/page/2/",
@@ -184,6 +187,10 @@ def test_summary_accounts_for_every_paper(tmp_path):
     assert len(summary.warnings) == 2
 
 
+def _spaced(page: bytes) -> bytes:
+    return re.sub(rb"\s+", b" ", page)
+
+
 def test_the_hook_changes_nothing_but_white_space(shipped_site, tmp_path):
     """overrides/hooks.py skips Markdown for raw-HTML pages and compacts each page: a build
     without it (as Zensical or another builder would do it) gives the same pages, but for
@@ -206,7 +213,17 @@ def test_the_hook_changes_nothing_but_white_space(shipped_site, tmp_path):
     without = tree_bytes(project / "site")
     pages = sorted(name for name in with_hook if name.endswith(".html"))
     assert len(pages) > 100 and pages == sorted(n for n in without if n.endswith(".html"))
-    assert [name for name in pages if with_hook[name] != compact_html(without[name])] == []
+    # A page with <pre> is left as MkDocs wrote it (generator/site/compact.py): there, the
+    # two builds may differ by white space between elements alone.
+    differ = [
+        name for name in pages
+        if with_hook[name] != compact_html(without[name])
+        and not (
+            b"<pre" in with_hook[name]
+            and _spaced(with_hook[name]) == _spaced(compact_html(without[name]))
+        )
+    ]  # fmt: skip
+    assert differ == []
     assert any(with_hook[name] != without[name] for name in pages)  # the hook compacts
 
 

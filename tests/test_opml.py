@@ -21,9 +21,11 @@ def test_importing_feeds_opml_subscribes_to_every_atom_feed_on_disk(shipped_site
     assert not imported.bozo, imported.bozo_exception
     urls = sorted(feed.url for feed in imported.feeds)
     on_disk = sorted(SITE_URL + p.relative_to(site).as_posix() for p in site.rglob("atom.xml"))
-    # everything, top of the day, daily digest; then each tag's feed and digest
+    # everything, trending, top of the day, daily digest; then each tag's feed and digest,
+    # and the trending feed of each tag with papers in the window
     tags = len(load_tag_rules(ROOT / "content" / "tags.yaml"))
-    assert urls == on_disk and len(urls) == 3 + 2 * tags
+    trending = len(list(site.glob("tags/*/trending/atom.xml")))
+    assert urls == on_disk and len(urls) == 4 + 2 * tags + trending and trending
     by_url = {feed.url: feed for feed in imported.feeds}
     assert by_url[SITE_URL + "atom.xml"].categories == [["Everything"]]
     assert by_url[SITE_URL + "top/atom.xml"].categories == [["Everything"]]

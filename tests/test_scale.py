@@ -149,7 +149,9 @@ def test_the_busiest_day_is_paged_on_its_own_url_and_on_home(big_site):
     assert len({card.get("id") for page in cards for card in page}) == BUSIEST
     assert not (day / "page/4").exists()
     home = html.fromstring((big_site / "index.html").read_bytes())
-    assert len(home.cssselect("article.paper-card")) == 50
+    day_cards = [a for a in home.cssselect("article.paper-card")
+                 if not a.get("id").startswith("trending-")]  # fmt: skip
+    assert len(day_cards) == 50
     assert day / "page/2/index.html" in links_of(big_site / "index.html", big_site)
     for page in [*pages, big_site / "index.html"]:
         assert page.stat().st_size <= 150_000, page
