@@ -1,3 +1,6 @@
+import re
+import subprocess
+import sys
 from datetime import date
 from pathlib import Path
 
@@ -9,7 +12,7 @@ from generator.readers.hf_json import read_hf_json
 from generator.readers.native_yaml import read_native_yaml
 from generator.readers.page_dump import read_page_dump
 
-from conftest import HF_FIXTURE, SEED
+from conftest import FIXTURES, HF_FIXTURE, ROOT, SEED
 
 DUMP = """\
 new
@@ -314,3 +317,20 @@ def test_hf_extras_of_the_wrong_type_are_warnings_not_errors(tmp_path):
     assert paper.hub.organization == ""
     messages = sorted(str(w) for w in result.warnings)
     assert len(messages) == 5 and all(m.startswith("x.json:1: warning: item 0: ") for m in messages)
+
+
+# Saved answers read whole --------------------------------------------------------------------
+
+
+def test_read_bench_reads_the_same_papers_from_months_and_days():
+    """scripts/read_bench.py, as BENCHMARKS.md runs it, on the two real months of the
+    fixtures: both layouts give every paper, and the figures and ratios are printed."""
+    result = subprocess.run(
+        [sys.executable, ROOT / "scripts" / "read_bench.py", "--real", FIXTURES / "real",
+         "--runs", "1"],
+        capture_output=True, text=True, check=True, cwd=ROOT,
+    )  # fmt: skip
+    out = result.stdout
+    assert "months    2 files" in out and "days     45 files" in out
+    assert out.count("444 papers") == 4  # each layout, in the read step and the readers
+    assert len(re.findall(r"months / days: \d+\.\d\d", out)) == 2
