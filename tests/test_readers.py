@@ -1,3 +1,6 @@
+import gzip
+import json
+import random
 import re
 import subprocess
 import sys
@@ -6,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.errors import InputError
+from generator.errors import InputError, LineCounter
 from generator.readers import input_files
 from generator.readers.hf_json import read_hf_json
 from generator.readers.native_yaml import read_native_yaml
@@ -324,7 +327,8 @@ def test_hf_extras_of_the_wrong_type_are_warnings_not_errors(tmp_path):
 
 def test_read_bench_reads_the_same_papers_from_months_and_days():
     """scripts/read_bench.py, as BENCHMARKS.md runs it, on the two real months of the
-    fixtures: both layouts give every paper, and the figures and ratios are printed."""
+    fixtures: both layouts give every paper, and the figures and ratios are printed
+    (figures only: a test times nothing)."""
     result = subprocess.run(
         [sys.executable, ROOT / "scripts" / "read_bench.py", "--real", FIXTURES / "real",
          "--runs", "1"],
@@ -334,3 +338,55 @@ def test_read_bench_reads_the_same_papers_from_months_and_days():
     assert "months    2 files" in out and "days     45 files" in out
     assert out.count("444 papers") == 4  # each layout, in the read step and the readers
     assert len(re.findall(r"months / days: \d+\.\d\d", out)) == 2
+    assert "444 read, 3.0 MiB" in out and "222 read" in out  # one answer, whole and half
+    assert len(re.findall(r"whole / half: \d+\.\d\d", out)) == 2  # the answer, the library
+
+
+def saved_answer(items: list) -> tuple[str, list[int]]:
+    """``items`` as the API's answer saved whole (two-space indents), and the line each
+    item's ``{`` is on, counted as the text is put together."""
+    chunks = [json.dumps(item, indent=2, ensure_ascii=False) for item in items]
+    starts, line = [], 2  # the list's "[" is line 1
+    for chunk in chunks:
+        starts.append(line)
+        line += chunk.count("\n") + 1
+    return "[\n" + ",\n".join(chunks) + "\n]\n", starts
+
+
+def real_items() -> list:
+    items = []
+    for path in sorted((FIXTURES / "real").glob("*.json.gz")):
+        with gzip.open(path, "rt", encoding="utf-8") as handle:
+            items.extend(json.load(handle))
+    return items
+
+
+def test_hf_lines_are_right_deep_in_a_large_saved_answer(tmp_path):
+    """Two real months as one answer (444 items, 3 MB, some 58,000 lines), CRLF line ends,
+    an unusable item and a field of the wrong type near the end: every paper and every
+    warning names the line its item starts on."""
+    items = real_items()
+    items[400] = {"title": "no paper object"}
+    items[430]["paper"]["ai_summary"] = 7
+    text, starts = saved_answer(items)
+    path = tmp_path / "month.json"
+    path.write_bytes(text.replace("\n", "\r\n").encode("utf-8"))
+    result = read_hf_json(path, "hf/month.json")
+    assert starts[-1] > 50_000 and result.dropped == 1
+    assert [str(w) for w in result.warnings] == [
+        f"hf/month.json:{starts[400]}: warning: item 400 has no 'paper'; skipped",
+        f"hf/month.json:{starts[430]}: warning: item 430: ai_summary is not text; ignored",
+    ]
+    expected = [(item["paper"]["id"], starts[n]) for n, item in enumerate(items) if n != 400]
+    assert sorted((p.arxiv_id, p.line) for p in result.papers) == sorted(expected)
+
+
+def test_line_counter_gives_the_count_from_the_start_in_any_order():
+    text, _ = saved_answer(real_items()[:60])
+    rng = random.Random(27)
+    offsets = [0, 1, len(text) - 1, len(text), len(text) + 5]
+    offsets += [rng.randrange(len(text)) for _ in range(300)]
+    offsets += sorted(rng.randrange(len(text)) for _ in range(300))
+    offsets += [text.index("\n") + d for d in (-1, 0, 1)]
+    counter = LineCounter(text)
+    assert [counter.line(o) for o in offsets] == [text.count("\n", 0, o) + 1 for o in offsets]

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.clean import clean_text, extract_links, is_safe_url, normalise_arxiv_id
-from generator.errors import InputError, Warning_
+from generator.errors import InputError, LineCounter, Warning_
 from generator.model import HubInfo, Link, RawPaper
 from generator.readers.base import ReadResult, read_text
 
@@ -42,10 +42,6 @@ def item_day(item: dict[str, Any]) -> dt.date | None:
     paper = item.get("paper")
     paper = paper if isinstance(paper, dict) else {}
     return _day(paper.get("submittedOnDailyAt")) or _day(item.get("publishedAt"))
-
-
-def _item_line(text: str, index: int, offsets: list[int]) -> int:
-    return text.count("\n", 0, offsets[index]) + 1 if index < len(offsets) else 1
 
 
 def _item_offsets(text: str) -> list[int]:
@@ -161,10 +157,11 @@ def read_hf_json(path: Path, name: str) -> ReadResult:
     text = read_text(path, name)
     data = _load(text, name)
     offsets = _item_offsets(text)
+    lines = LineCounter(text)
     result = ReadResult()
     by_day: dict[dt.date, list[tuple[int, int, RawPaper]]] = {}
     for index, item in enumerate(data):
-        line = _item_line(text, index, offsets)
+        line = lines.line(offsets[index]) if index < len(offsets) else 1
         raw = _raw_paper(item, index, name, line, result.warnings)
         if isinstance(raw, str):
             result.warnings.append(Warning_(name, line, raw))
