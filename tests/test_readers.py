@@ -8,10 +8,12 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from generator.errors import InputError, LineCounter
 from generator.readers import input_files
-from generator.readers.hf_json import read_hf_json
+from generator.readers.hf_json import _listed_items, read_hf_json
 from generator.readers.native_yaml import read_native_yaml
 from generator.readers.page_dump import read_page_dump
 
@@ -390,3 +392,53 @@ def test_line_counter_gives_the_count_from_the_start_in_any_order():
     offsets += [text.index("\n") + d for d in (-1, 0, 1)]
     counter = LineCounter(text)
     assert [counter.line(o) for o in offsets] == [text.count("\n", 0, o) + 1 for o in offsets]
+
+
+_JSON_TOKENS = ["[", "]", ",", " ", "\n", "\t", "\r", "{", "}", ":", '"a"', '"', "1", "-2.5e3",
+                "null", "true", "[]", "{}", '{"k": [1]}', "x", "\\", "\u2028"]  # fmt: skip
+_json_soup = st.lists(st.sampled_from(_JSON_TOKENS), max_size=14).map("".join)
+_json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=5),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=3), inner),
+    max_leaves=8,
+)
+_json_lists = st.builds(
+    lambda value, indent, before, after: before + json.dumps(value, indent=indent) + after,
+    st.lists(_json_values, max_size=4), st.sampled_from([None, 0, 2, "\t"]),
+    st.sampled_from(["", " ", "\n", "\t\r\n"]), st.sampled_from(["", "\n", " \n ", ",", "]"]),
+)
+
+
+@given(_json_soup | _json_lists)
+def test_items_are_decoded_in_one_pass_exactly_as_the_json_parser_reads_the_list(text):
+    try:
+        expected = json.loads(text)
+    except ValueError:
+        expected = None
+    found = _listed_items(text)
+    if not isinstance(expected, list):
+        assert found is None
+        return
+    assert found is not None and [item for _, item in found] == expected
+    decoder = json.JSONDecoder()
+    assert all(decoder.raw_decode(text, offset)[0] == item for offset, item in found)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", " \n", '{"paper": {}}\n', "7\n", "[\n {},\n]\n", "[\n {}\n {}\n]\n", "[]\n[]\n",
+     "[\n 1\n] x\n", '[\n {"paper": \n'],
+)  # fmt: skip
+def test_hf_a_file_that_is_not_one_json_list_is_an_error_naming_the_line(tmp_path, text):
+    path = tmp_path / "x.json"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        read_hf_json(path, "x.json")
+    try:
+        json.loads(text)
+        expected = "x.json:1: expected a JSON list of daily papers items"
+    except json.JSONDecodeError as exc:  # the parser's own message and line
+        expected = f"x.json:{exc.lineno}: invalid JSON: {exc.msg}"
+    if not text.strip():
+        expected = "x.json:1: empty file: expected a JSON list of daily papers"
+    assert str(caught.value) == expected
