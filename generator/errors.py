@@ -24,6 +24,32 @@ class InputError(Exception):
         return f"{where}: {self.message}"
 
 
+class LineCounter:
+    """The line of any offset in one text, for messages that name a line.
+
+    Readers ask for the lines of their items or entries in file order. Counting the
+    newlines from the start of the text for each made a file cost time in the square of
+    its size (a saved month of 1,000 papers: seconds); counting on from the offset asked
+    for last reads the text once over a whole file. An earlier offset counts back, so any
+    order gives the right line.
+    """
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._offset = 0
+        self._line = 1
+
+    def line(self, offset: int) -> int:
+        """The line (from 1) that the character at ``offset`` is on."""
+        offset = max(0, min(offset, len(self._text)))
+        if offset >= self._offset:
+            self._line += self._text.count("\n", self._offset, offset)
+        else:
+            self._line -= self._text.count("\n", offset, self._offset)
+        self._offset = offset
+        return self._line
+
+
 class BuildError(Exception):
     """A build step other than reading input failed (MkDocs, a duplicate output path)."""
 

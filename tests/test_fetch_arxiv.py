@@ -107,6 +107,16 @@ def test_the_classic_format_unwraps_text_and_drops_versions():
     assert second["categories"] == ["cs.RO"]
 
 
+def test_a_paper_listed_twice_is_kept_once_and_papers_without_an_id_are_stored_last():
+    body = (FIXTURES / "arxiv_query_classic_format.xml").read_text(encoding="utf-8")
+    entries = body[body.index("<entry>") : body.rindex("</entry>") + len("</entry>")]
+    assert arxiv.parse_feed(body.replace("</feed>", entries + "</feed>")) == (classic(), 0)
+    newer, older = classic()  # 2406.12345, 2406.11111
+    hand = [{"title": f"Hand-added {n}", "abstract": "A."} for n in range(2)]
+    stored = yaml.safe_load(arxiv.dump_day(date(2026, 6, 12), [hand[0], older, hand[1], newer]))
+    assert stored["papers"] == [newer, older, *hand]  # newest id first, then as stored
+
+
 def test_the_classic_format_is_read_back_by_the_native_reader(capsys, server, tmp_path):
     server.serve(API, Reply.fixture("arxiv_query_classic_format.xml"))
     argv = ["fetch", "arxiv", "--query", "cat:cs.RO AND (neural)", "--date", "2024-06-18"]

@@ -135,6 +135,23 @@ def test_bibtex_entries_read_as_text():
         read_bibtex("@misc{k, title = x}", "lib.bib")
 
 
+def test_bibtex_lines_are_right_deep_in_a_large_library():
+    """3,000 entries of one to four lines (a large library export), then a broken one:
+    each entry, and the error, names its own line."""
+    entries, lines, line = [], [], 1
+    for n in range(3000):
+        fields = "".join(f"  note{k} = {{{k}}},\n" for k in range(n % 4))
+        entries.append(f"@misc{{k{n},\n{fields}  title = {{Paper {n}}}\n}}\n\n")
+        lines.append(line)
+        line += entries[-1].count("\n")
+    text = "".join(entries)
+    assert [entry.line for entry in read_bibtex(text, "lib.bib")] == lines
+    broken = text + "@misc{bad,\n  title = {x}\n  year = 2020\n}\n"
+    # The error names the line of 'year', where a ',' after the title was wanted.
+    with pytest.raises(InputError, match=rf"^lib.bib:{line + 2}: invalid BibTeX: expected ','"):
+        read_bibtex(broken, "lib.bib")
+
+
 def test_a_bibtex_entry_of_the_archive_stands_for_its_paper(tmp_path):
     from generator.corpus import read_corpus
 

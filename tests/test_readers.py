@@ -1,15 +1,23 @@
+import gzip
+import json
+import random
+import re
+import subprocess
+import sys
 from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from generator.errors import InputError
+from generator.errors import InputError, LineCounter
 from generator.readers import input_files
-from generator.readers.hf_json import read_hf_json
+from generator.readers.hf_json import _listed_items, read_hf_json
 from generator.readers.native_yaml import read_native_yaml
 from generator.readers.page_dump import read_page_dump
 
-from conftest import HF_FIXTURE, SEED
+from conftest import FIXTURES, HF_FIXTURE, ROOT, SEED
 
 DUMP = """\
 new
@@ -314,3 +322,123 @@ def test_hf_extras_of_the_wrong_type_are_warnings_not_errors(tmp_path):
     assert paper.hub.organization == ""
     messages = sorted(str(w) for w in result.warnings)
     assert len(messages) == 5 and all(m.startswith("x.json:1: warning: item 0: ") for m in messages)
+
+
+# Saved answers read whole --------------------------------------------------------------------
+
+
+def test_read_bench_reads_the_same_papers_from_months_and_days():
+    """scripts/read_bench.py, as BENCHMARKS.md runs it, on the two real months of the
+    fixtures: both layouts give every paper, and the figures and ratios are printed
+    (figures only: a test times nothing)."""
+    result = subprocess.run(
+        [sys.executable, ROOT / "scripts" / "read_bench.py", "--real", FIXTURES / "real",
+         "--runs", "1"],
+        capture_output=True, text=True, check=True, cwd=ROOT,
+    )  # fmt: skip
+    out = result.stdout
+    assert "months    2 files" in out and "days     45 files" in out
+    assert out.count("444 papers") == 4  # each layout, in the read step and the readers
+    assert len(re.findall(r"months / days: \d+\.\d\d", out)) == 2
+    assert "444 read, 3.0 MiB" in out and "222 read" in out  # one answer, whole and half
+    assert len(re.findall(r"whole / half: \d+\.\d\d", out)) == 2  # the answer, the library
+
+
+def saved_answer(items: list) -> tuple[str, list[int]]:
+    """``items`` as the API's answer saved whole (two-space indents), and the line each
+    item's ``{`` is on, counted as the text is put together."""
+    chunks = [json.dumps(item, indent=2, ensure_ascii=False) for item in items]
+    starts, line = [], 2  # the list's "[" is line 1
+    for chunk in chunks:
+        starts.append(line)
+        line += chunk.count("\n") + 1
+    return "[\n" + ",\n".join(chunks) + "\n]\n", starts
+
+
+def real_items() -> list:
+    items = []
+    for path in sorted((FIXTURES / "real").glob("*.json.gz")):
+        with gzip.open(path, "rt", encoding="utf-8") as handle:
+            items.extend(json.load(handle))
+    return items
+
+
+def test_hf_lines_are_right_deep_in_a_large_saved_answer(tmp_path):
+    """Two real months as one answer (444 items, 3 MB, some 58,000 lines), CRLF line ends,
+    an unusable item and a field of the wrong type near the end: every paper and every
+    warning names the line its item starts on."""
+    items = real_items()
+    items[400] = {"title": "no paper object"}
+    items[430]["paper"]["ai_summary"] = 7
+    text, starts = saved_answer(items)
+    path = tmp_path / "month.json"
+    path.write_bytes(text.replace("\n", "\r\n").encode("utf-8"))
+    result = read_hf_json(path, "hf/month.json")
+    assert starts[-1] > 50_000 and result.dropped == 1
+    assert [str(w) for w in result.warnings] == [
+        f"hf/month.json:{starts[400]}: warning: item 400 has no 'paper'; skipped",
+        f"hf/month.json:{starts[430]}: warning: item 430: ai_summary is not text; ignored",
+    ]
+    expected = [(item["paper"]["id"], starts[n]) for n, item in enumerate(items) if n != 400]
+    assert sorted((p.arxiv_id, p.line) for p in result.papers) == sorted(expected)
+
+
+def test_line_counter_gives_the_count_from_the_start_in_any_order():
+    text, _ = saved_answer(real_items()[:60])
+    rng = random.Random(27)
+    offsets = [0, 1, len(text) - 1, len(text), len(text) + 5]
+    offsets += [rng.randrange(len(text)) for _ in range(300)]
+    offsets += sorted(rng.randrange(len(text)) for _ in range(300))
+    offsets += [text.index("\n") + d for d in (-1, 0, 1)]
+    counter = LineCounter(text)
+    assert [counter.line(o) for o in offsets] == [text.count("\n", 0, o) + 1 for o in offsets]
+
+
+_JSON_TOKENS = ["[", "]", ",", " ", "\n", "\t", "\r", "{", "}", ":", '"a"', '"', "1", "-2.5e3",
+                "null", "true", "[]", "{}", '{"k": [1]}', "x", "\\", "\u2028"]  # fmt: skip
+_json_soup = st.lists(st.sampled_from(_JSON_TOKENS), max_size=14).map("".join)
+_json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=5),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=3), inner),
+    max_leaves=8,
+)
+_json_lists = st.builds(
+    lambda value, indent, before, after: before + json.dumps(value, indent=indent) + after,
+    st.lists(_json_values, max_size=4), st.sampled_from([None, 0, 2, "\t"]),
+    st.sampled_from(["", " ", "\n", "\t\r\n"]), st.sampled_from(["", "\n", " \n ", ",", "]"]),
+)
+
+
+@given(_json_soup | _json_lists)
+def test_items_are_decoded_in_one_pass_exactly_as_the_json_parser_reads_the_list(text):
+    try:
+        expected = json.loads(text)
+    except ValueError:
+        expected = None
+    found = _listed_items(text)
+    if not isinstance(expected, list):
+        assert found is None
+        return
+    assert found is not None and [item for _, item in found] == expected
+    decoder = json.JSONDecoder()
+    assert all(decoder.raw_decode(text, offset)[0] == item for offset, item in found)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", " \n", '{"paper": {}}\n', "7\n", "[\n {},\n]\n", "[\n {}\n {}\n]\n", "[]\n[]\n",
+     "[\n 1\n] x\n", '[\n {"paper": \n'],
+)  # fmt: skip
+def test_hf_a_file_that_is_not_one_json_list_is_an_error_naming_the_line(tmp_path, text):
+    path = tmp_path / "x.json"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        read_hf_json(path, "x.json")
+    try:
+        json.loads(text)
+        expected = "x.json:1: expected a JSON list of daily papers items"
+    except json.JSONDecodeError as exc:  # the parser's own message and line
+        expected = f"x.json:{exc.lineno}: invalid JSON: {exc.msg}"
+    if not text.strip():
+        expected = "x.json:1: empty file: expected a JSON list of daily papers"
+    assert str(caught.value) == expected

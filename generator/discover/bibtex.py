@@ -18,7 +18,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from generator.errors import InputError
+from generator.errors import InputError, LineCounter
 
 _NAME = re.compile(r"[A-Za-z][\w:.+/-]*")
 _KEY = re.compile(r"[^,\s{}()]+")
@@ -45,9 +45,10 @@ class _Parser:
     def __init__(self, text: str, name: str) -> None:
         self.text, self.name, self.at = text, name, 0
         self.strings: dict[str, str] = {}
+        self.lines = LineCounter(text)
 
     def line(self, at: int | None = None) -> int:
-        return self.text.count("\n", 0, self.at if at is None else at) + 1
+        return self.lines.line(self.at if at is None else at)
 
     def fail(self, message: str, at: int | None = None) -> InputError:
         return InputError(self.name, self.line(at), f"invalid BibTeX: {message}")

@@ -130,12 +130,14 @@ def parse_feed(body: str, url: str = "arXiv answer") -> tuple[list[dict[str, Any
     entries = root.findall(f"{ATOM}entry")
     _check_not_error(root, entries, url)
     papers: list[dict[str, Any]] = []
+    seen: set[str] = set()  # a set: scanning the papers kept so far was quadratic
     skipped = 0
     for entry in entries:
         paper = _paper(entry)
         if paper is None:
             skipped += 1
-        elif all(p["arxiv"] != paper["arxiv"] for p in papers):
+        elif paper["arxiv"] not in seen:
+            seen.add(paper["arxiv"])
             papers.append(paper)
     return papers, skipped
 
@@ -167,7 +169,8 @@ def dump_day(day: date, papers: list[dict[str, Any]]) -> str:
     """The native YAML form: newest arXiv ids first (as the query sorts them), then
     papers without an id in their stored order."""
     with_id = [p for p in papers if not _key(p).startswith("title:")]
-    ordered = sorted(with_id, key=_key, reverse=True) + [p for p in papers if p not in with_id]
+    without_id = [p for p in papers if _key(p).startswith("title:")]
+    ordered = sorted(with_id, key=_key, reverse=True) + without_id
     document = {"date": day, "papers": ordered}
     return yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=float("inf"))
 

@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from generator.errors import InputError, Warning_
+from generator.errors import InputError, LineCounter, Warning_
 from generator.model import HubInfo, Link, RawPaper
 from generator.readers.base import ReadResult, read_text
 from generator.readers.clean import clean_text, extract_links, is_safe_url, normalise_arxiv_id
@@ -44,34 +45,51 @@ def item_day(item: dict[str, Any]) -> dt.date | None:
     return _day(paper.get("submittedOnDailyAt")) or _day(item.get("publishedAt"))
 
 
-def _item_line(text: str, index: int, offsets: list[int]) -> int:
-    return text.count("\n", 0, offsets[index]) + 1 if index < len(offsets) else 1
+#: JSON's white space, skipped between the items of the list.
+_SPACE = re.compile(r"[ \t\n\r]*")
+_DECODER = json.JSONDecoder()
 
 
-def _item_offsets(text: str) -> list[int]:
-    """Character offsets of each top-level list item, for line numbers in messages."""
-    decoder = json.JSONDecoder()
-    offsets: list[int] = []
-    pos = text.index("[") + 1
-    while True:
-        while pos < len(text) and text[pos] in " \t\r\n,":
-            pos += 1
-        if pos >= len(text) or text[pos] == "]":
-            return offsets
-        offsets.append(pos)
-        _, pos = decoder.raw_decode(text, pos)
+def _after_space(text: str, pos: int) -> int:
+    found = _SPACE.match(text, pos)
+    return found.end() if found else pos
 
 
-def _load(text: str, name: str) -> list[Any]:
+def _listed_items(text: str) -> list[tuple[int, Any]] | None:
+    """Each item of the JSON list ``text`` with the offset it starts at (for the line of
+    its messages), decoded item by item in one pass; None when ``text`` is not one JSON
+    list, which :func:`_refusal` then explains. Decoding the whole text first and finding
+    the items' offsets after meant decoding every item twice."""
+    pos = _after_space(text, 0)
+    if not text.startswith("[", pos):
+        return None
+    items: list[tuple[int, Any]] = []
+    pos = _after_space(text, pos + 1)
+    if not text.startswith("]", pos):
+        while True:
+            try:
+                item, end = _DECODER.raw_decode(text, pos)
+            except json.JSONDecodeError:
+                return None
+            items.append((pos, item))
+            pos = _after_space(text, end)
+            if not text.startswith(",", pos):
+                break
+            pos = _after_space(text, pos + 1)
+        if not text.startswith("]", pos):
+            return None
+    return items if _after_space(text, pos + 1) == len(text) else None
+
+
+def _refusal(text: str, name: str) -> InputError:
+    """Why ``text`` is not a JSON list, with the line: the JSON parser's own message."""
     if not text.strip():
-        raise InputError(name, 1, "empty file: expected a JSON list of daily papers")
+        return InputError(name, 1, "empty file: expected a JSON list of daily papers")
     try:
-        data = json.loads(text)
+        json.loads(text)
     except json.JSONDecodeError as exc:
-        raise InputError(name, exc.lineno, f"invalid JSON: {exc.msg}") from None
-    if not isinstance(data, list):
-        raise InputError(name, 1, "expected a JSON list of daily papers items")
-    return data
+        return InputError(name, exc.lineno, f"invalid JSON: {exc.msg}")
+    return InputError(name, 1, "expected a JSON list of daily papers items")
 
 
 def _links(paper: dict[str, Any], abstract: str) -> tuple[Link, ...]:
@@ -159,12 +177,14 @@ def _raw_paper(
 def read_hf_json(path: Path, name: str) -> ReadResult:
     """Read one saved ``/api/daily_papers`` response."""
     text = read_text(path, name)
-    data = _load(text, name)
-    offsets = _item_offsets(text)
+    items = _listed_items(text)
+    if items is None:
+        raise _refusal(text, name)
+    lines = LineCounter(text)
     result = ReadResult()
     by_day: dict[dt.date, list[tuple[int, int, RawPaper]]] = {}
-    for index, item in enumerate(data):
-        line = _item_line(text, index, offsets)
+    for index, (offset, item) in enumerate(items):
+        line = lines.line(offset)
         raw = _raw_paper(item, index, name, line, result.warnings)
         if isinstance(raw, str):
             result.warnings.append(Warning_(name, line, raw))
