@@ -91,7 +91,8 @@ def label_line(label: Label) -> str:
         line = json.dumps(record, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
         if len(line.encode("utf-8")) <= MAX_LINE_BYTES:
             return line
-        longest = max(tags, key=lambda t: (len(t[1]), -tags.index(t)))
+        # The longest quote (the first of equals) loses its last word.
+        longest = max(tags, key=lambda t: len(t[1]))
         words = longest[1].split(" ")
         if len(words) > 1:
             longest[1] = " ".join(words[:-1])
