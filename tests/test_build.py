@@ -54,7 +54,7 @@ def test_shipped_site_pages(shipped_site):
     rows = tags.cssselect("article.md-content__inner table tbody tr")
     assert len(rows) == len(load_tag_rules(ROOT / "content" / "tags.yaml"))
     nav = [a.text_content().strip() for a in home.cssselect("nav.md-tabs a")]
-    assert nav == ["Home", "Days", "Tags", "Feeds", "Stats"]
+    assert nav == ["Home", "Trending", "Days", "Tags", "Feeds", "Stats"]
     # Each tag's page shows its papers; a tag the sample has none of (the default taxonomy is
     # the field's: robotics, speech...) says so, with its feeds all the same.
     counts = {row.cssselect("a")[0].get("href").strip("/"): int(row[1].text) for row in rows}
