@@ -567,3 +567,13 @@ def test_label_report_prints_the_figures_the_test_holds(tmp_path):
     )
     assert "120 papers labelled in 11 requests; 0 papers still wait" in result.stdout
     assert f"precision {scores.precision:.1%}, recall {scores.recall:.1%}" in result.stdout
+
+
+def test_a_label_line_with_a_number_too_long_for_python_names_its_line(tmp_path):
+    folder = tmp_path / "labels"
+    folder.mkdir()
+    (folder / "taxonomies.json").write_text('{"k": {"robotics": "abc"}}')
+    (folder / "2025-06.jsonl").write_text('{"id": ' + "7" * 5000 + "}\n")
+    with pytest.raises(InputError) as caught:
+        read_labels(tmp_path)
+    assert caught.value.line == 1 and "not JSON" in caught.value.message

@@ -442,3 +442,18 @@ def test_hf_a_file_that_is_not_one_json_list_is_an_error_naming_the_line(tmp_pat
     if not text.strip():
         expected = "x.json:1: empty file: expected a JSON list of daily papers"
     assert str(caught.value) == expected
+
+
+def test_a_number_too_long_for_python_is_a_one_line_error_naming_its_line(tmp_path):
+    """Valid JSON that Python will not convert (an integer of over 4,300 digits): the
+    build stops with the file and the item's line, not a traceback."""
+    item = {"paper": {"id": "2506.00001", "title": "T", "summary": "A.",
+                      "submittedOnDailyAt": "2025-06-06T00:00:00.000Z"}}  # fmt: skip
+    path = tmp_path / "hf.json"
+    path.write_text(
+        "[\n" + json.dumps(item) + ",\n" + '{"paper": {"upvotes": ' + "9" * 5000 + "}}\n]\n"
+    )
+    with pytest.raises(InputError) as caught:
+        read_hf_json(path, "hf.json")
+    assert caught.value.line == 3 and "unreadable item" in caught.value.message
+    assert "\n" not in str(caught.value)

@@ -109,7 +109,7 @@ class Client:
             )
             try:
                 return json.loads(answer.body)
-            except (json.JSONDecodeError, UnicodeDecodeError):
+            except ValueError:  # not JSON, not UTF-8, or a number over 4,300 digits
                 quoted = answer.text()[:80]
                 raise FetchError(f"{url}: the answer is not JSON: {quoted!r}") from None
         except FetchError as exc:
@@ -139,7 +139,7 @@ def _read_stored(path: Path) -> list[dict[str, Any]]:
         return []
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+    except ValueError as exc:  # not JSON, not UTF-8, or a number over 4,300 digits
         raise FetchError(
             f"{path}: stored day is not valid JSON ({exc}); fix or remove it"
         ) from None

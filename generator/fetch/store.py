@@ -86,7 +86,7 @@ def read_status(content: Path) -> dict[str, Any]:
         return {}
     try:
         status = json.loads(path.read_text(encoding="utf-8"))
-    except (json.JSONDecodeError, UnicodeDecodeError):
+    except ValueError:  # not JSON, not UTF-8, or a number over 4,300 digits
         return {}
     return status if isinstance(status, dict) else {}
 

@@ -71,6 +71,8 @@ def _listed_items(text: str) -> list[tuple[int, Any]] | None:
                 item, end = _DECODER.raw_decode(text, pos)
             except json.JSONDecodeError:
                 return None
+            except ValueError as exc:  # a number over the 4,300 digits Python converts
+                raise Unreadable(pos, str(exc)) from None
             items.append((pos, item))
             pos = _after_space(text, end)
             if not text.startswith(",", pos):
@@ -79,6 +81,14 @@ def _listed_items(text: str) -> list[tuple[int, Any]] | None:
         if not text.startswith("]", pos):
             return None
     return items if _after_space(text, pos + 1) == len(text) else None
+
+
+class Unreadable(ValueError):
+    """Valid JSON that Python will not read: an integer of over 4,300 digits."""
+
+    def __init__(self, pos: int, message: str) -> None:
+        super().__init__(message)
+        self.pos = pos
 
 
 def _refusal(text: str, name: str) -> InputError:
@@ -177,10 +187,13 @@ def _raw_paper(
 def read_hf_json(path: Path, name: str) -> ReadResult:
     """Read one saved ``/api/daily_papers`` response."""
     text = read_text(path, name)
-    items = _listed_items(text)
+    lines = LineCounter(text)
+    try:
+        items = _listed_items(text)
+    except Unreadable as exc:
+        raise InputError(name, lines.line(exc.pos), f"unreadable item: {exc}") from None
     if items is None:
         raise _refusal(text, name)
-    lines = LineCounter(text)
     result = ReadResult()
     by_day: dict[dt.date, list[tuple[int, int, RawPaper]]] = {}
     for index, (offset, item) in enumerate(items):

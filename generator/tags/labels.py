@@ -127,8 +127,9 @@ def _line_error(name: str, number: int, message: str) -> InputError:
 def _read_label(line: str, name: str, number: int) -> Label:
     try:
         data = json.loads(line)
-    except json.JSONDecodeError as exc:
-        raise _line_error(name, number, f"not JSON: {exc.msg}") from None
+    except ValueError as exc:  # not JSON, or a number over Python's 4,300 digits
+        message = exc.msg if isinstance(exc, json.JSONDecodeError) else str(exc)
+        raise _line_error(name, number, f"not JSON: {message}") from None
     if not isinstance(data, dict):
         raise _line_error(name, number, "not an object")
     pid, model, taxonomy, tags = (data.get(k) for k in ("id", "model", "taxonomy", "tags"))
@@ -153,7 +154,7 @@ def read_labels(content: Path) -> LabelStore:
         name = index.as_posix()
         try:
             data = json.loads(index.read_text(encoding="utf-8"))
-        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        except ValueError as exc:  # not JSON, not UTF-8, or a number over 4,300 digits
             raise InputError(name, None, f"unreadable taxonomy fingerprints: {exc}") from None
         if not isinstance(data, dict) or not all(
             isinstance(v, dict) and all(isinstance(f, str) for f in v.values())
