@@ -127,8 +127,7 @@ class Sleeps(list):
 
 def run(content: Path, server: FixtureServer, **kwargs: object):
     sleeps = Sleeps()
-    said: list[str] = []
-    result = Labeller(content, options(server, **kwargs), sleep=sleeps, say=said.append).label()
+    result = Labeller(content, options(server, **kwargs), sleep=sleeps).label()
     return result, sleeps
 
 

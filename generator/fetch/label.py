@@ -187,12 +187,10 @@ class Labeller:
         content: Path,
         options: LabelOptions,
         sleep: Callable[[float], None] = time.sleep,
-        say: Callable[[str], None] = print,
     ) -> None:
         self.content = content
         self.options = options
         self.sleep = sleep
-        self.say = say
         tags_file = content / "tags.yaml"
         self.rules: list[TagRule] = load_tag_rules(tags_file, tags_file.as_posix())
         self.fingerprints = taxonomy_fingerprints(self.rules)
@@ -204,28 +202,31 @@ class Labeller:
         self.run = LabelRun()
 
     def label(self) -> LabelRun:
-        """Ask for every paper that needs a label, within ``max_requests``."""
+        """Ask for every paper that needs a label, within ``max_requests``; the papers an
+        answer left unlabelled once more at the end."""
         queue = papers_to_label(list(self.papers.values()), self.store, self.fingerprints)
-        asked = [Asked(p.id, p.title, p.abstract) for p in queue]
-        again: list[Asked] = []
-        for round_ in (asked, None):
-            papers = round_ if round_ is not None else again
-            for batch in batches(papers, self.rules, self.options.max_input_tokens):
-                if self._spent():
-                    break
-                missing = self._ask(batch)
-                if self.run.stopped:
-                    break
-                if round_ is not None:
-                    again.extend(a for a in batch if a.id in missing)
+        again = self._ask_all([Asked(p.id, p.title, p.abstract) for p in queue])
+        if again and not self.run.stopped:
+            self._ask_all(again)
+        if self.options.dry_run is not None:
+            self.run.waiting = len(queue)  # nothing was asked
+        else:
+            remaining = papers_to_label(list(self.papers.values()), self.store, self.fingerprints)
+            self.run.waiting = len(remaining)
+        return self.run
+
+    def _ask_all(self, papers: list[Asked]) -> list[Asked]:
+        """Ask for ``papers`` in requests that fit, until done, spent or stopped; the
+        papers the answers left unlabelled."""
+        left: list[Asked] = []
+        for batch in batches(papers, self.rules, self.options.max_input_tokens):
+            if self._spent():
+                break
+            missing = self._ask(batch)
             if self.run.stopped:
                 break
-        self.run.waiting = len(
-            papers_to_label(list(self.papers.values()), self.store, self.fingerprints)
-        )
-        if self.options.dry_run is not None:
-            self.run.waiting = len(queue)
-        return self.run
+            left.extend(a for a in batch if a.id in missing)
+        return left
 
     def _spent(self) -> bool:
         limit = self.options.max_requests

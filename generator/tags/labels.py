@@ -201,43 +201,32 @@ def quote_place(quote: str, title: str, abstract: str) -> str | None:
 
 
 def labelled_tags(
-    paper: Paper,
-    label: Label,
-    store: LabelStore,
-    rules: list[TagRule],
-    fingerprints: Mapping[str, str],
-    max_tags: int,
+    paper: Paper, label: Label, asked: Mapping[str, str], fingerprints: Mapping[str, str]
 ) -> tuple[TagMatch, ...]:
-    """A labelled paper's tags (see the module docstring): manual tags, the label's tags
-    that are still defined as they were asked, and for the tags it was not asked about as
-    they are now, the rules' (``paper.tags`` holds the rules' tags when this is called).
-    In the order of ``tags.yaml``, at most ``max_tags`` with manual tags always kept."""
-    order = {rule.slug: i for i, rule in enumerate(rules)}
-    asked = store.asked(label)
-    chosen: dict[str, TagMatch] = {}
-    for slug in paper.manual_tags:
-        if slug in order:
-            chosen.setdefault(slug, TagMatch(slug, "tagged by hand", "hand"))
+    """A labelled paper's tags (see the module docstring), ``paper.tags`` holding the
+    rules' when this is called: its manual tags (the rules keep them first), the label's
+    tags still defined as they were ``asked``, and the rules' for the tags it was not asked
+    about as they are now (``fingerprints``). In the order of ``tags.yaml``, at most
+    ``MAX_TAGS``, manual tags always kept."""
+    chosen = {m.slug: m for m in paper.tags if m.source == "hand"}
     for slug, quote in label.tags:
-        if slug in order and asked.get(slug) == fingerprints[slug] and len(chosen) < max_tags:
+        current = slug in fingerprints and asked.get(slug) == fingerprints[slug]
+        if current and len(chosen) < MAX_TAGS:
             place = quote_place(quote, paper.title, paper.abstract) or "abstract"
             chosen.setdefault(slug, TagMatch(slug, f"“{quote}” in {place}", label.model))
     for match in paper.tags:
         unasked = asked.get(match.slug) != fingerprints.get(match.slug)
-        if match.source == "rules" and unasked and len(chosen) < max_tags:
+        if match.source == "rules" and unasked and len(chosen) < MAX_TAGS:
             chosen.setdefault(match.slug, match)
-    return tuple(sorted(chosen.values(), key=lambda m: order[m.slug]))
+    order = list(fingerprints)  # the slugs in the order of tags.yaml
+    return tuple(sorted(chosen.values(), key=lambda m: order.index(m.slug)))
 
 
-
-def apply_labels(papers: Iterable[Paper], store: LabelStore, rules: list[TagRule]) -> int:
+def apply_labels(papers: Iterable[Paper], store: LabelStore, rules: list[TagRule]) -> None:
     """Give each labelled paper its label's tags (:func:`labelled_tags`); the others keep
-    the rules' tags. Returns how many papers a label tagged."""
+    the rules' tags."""
     fingerprints = taxonomy_fingerprints(rules)
-    count = 0
     for paper in papers:
         label = store.labels.get(paper.id)
         if label is not None:
-            paper.tags = labelled_tags(paper, label, store, rules, fingerprints, MAX_TAGS)
-            count += 1
-    return count
+            paper.tags = labelled_tags(paper, label, store.asked(label), fingerprints)
