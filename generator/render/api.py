@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import gzip
 import json
+from datetime import date
 from typing import Any
 
 from generator.model import LINK_KINDS, Paper
@@ -81,14 +82,15 @@ def trending_document(
     settings: Settings,
     trends: list[Trend],
     records: list[dict[str, Any]],
-    span: tuple[str, str] | None,
+    span: tuple[date, date] | None,
 ) -> dict[str, Any]:
     """The trending list; ``span`` is the window's first and last day (None: no papers)."""
+    days = {"first_day": span[0].isoformat(), "last_day": span[1].isoformat()} if span else None
     return {
         "$schema": schema_url(settings, "trending"),
         "version": VERSION,
         "formula": FORMULA,
-        "window": {"first_day": span[0], "last_day": span[1]} if span else None,
+        "window": days,
         "papers": [trend_record(t, r) for t, r in zip(trends, records, strict=True)],
     }
 
@@ -102,11 +104,12 @@ _DAY = {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
 _URL = {"type": "string", "pattern": "^https?://"}
 
 
-def _object(properties: dict[str, Any], optional: tuple[str, ...] = ()) -> dict[str, Any]:
+def _object(properties: dict[str, Any]) -> dict[str, Any]:
+    """A closed object whose every property is required (null where a record may lack it)."""
     return {
         "type": "object",
         "properties": properties,
-        "required": sorted(k for k in properties if k not in optional),
+        "required": sorted(properties),
         "additionalProperties": False,
     }
 

@@ -250,12 +250,8 @@ def period_index(folder: str) -> Callable[[Site, Writer], None]:
     """``/weeks/`` or ``/months/`` (``folder``): every period with a page, newest first."""
 
     def add(site: Site, writer: Writer) -> None:
-        name_of = PERIODS[folder]
-        counts: dict[tuple[str, str], int] = {}
-        for paper in site.corpus.papers:
-            key = name_of(paper.first_day)
-            counts[key] = counts.get(key, 0) + 1
-        periods = [(slug, name, counts[slug, name]) for slug, name in sorted(counts, reverse=True)]
+        groups = _by_period(site.corpus.papers, folder)
+        periods = [(slug, name, len(groups[slug, name])) for slug, name in sorted(groups)[::-1]]
         writer.add(f"{folder}/index.md", site.renderer.period_index(folder, periods))
 
     return add
@@ -270,13 +266,19 @@ def period_pages(folder: str) -> Callable[[Site, Writer], None]:
     return add
 
 
+def _by_period(papers: list[Paper], folder: str) -> dict[tuple[str, str], list[Paper]]:
+    """The papers by the (slug, name) of the week or month (``folder``) of their first day."""
+    name_of = PERIODS[folder]
+    groups: dict[tuple[str, str], list[Paper]] = {}
+    for paper in papers:
+        groups.setdefault(name_of(paper.first_day), []).append(paper)
+    return groups
+
+
 def _add_period_pages(site: Site, writer: Writer, folder: str) -> None:
     """The ``period_top`` most upvoted papers first featured in each week or month, with
     links to the periods before and after."""
-    name_of = PERIODS[folder]
-    groups: dict[tuple[str, str], list[Paper]] = {}
-    for paper in site.corpus.papers:
-        groups.setdefault(name_of(paper.first_day), []).append(paper)
+    groups = _by_period(site.corpus.papers, folder)
     keys = sorted(groups)
     for index, key in enumerate(keys):
         papers = groups[key]
@@ -344,12 +346,9 @@ def add_api(site: Site, writer: Writer) -> None:
         writer.add(name, api.dumps(document))
         tags.append({"slug": tag.rule.slug, "title": tag.rule.title,
                      "papers": len(tag.papers), "url": s.absolute(name)})  # fmt: skip
-    span = window(corpus.newest_day, s.trending_days)
-    first, last = (span[0].isoformat(), span[1].isoformat()) if span else ("", "")
     trends = site.trends
-    trending = api.trending_document(
-        s, trends, [site.record(t.paper) for t in trends], (first, last) if span else None
-    )
+    span = window(corpus.newest_day, s.trending_days)
+    trending = api.trending_document(s, trends, [site.record(t.paper) for t in trends], span)
     writer.add("api/trending.json", api.dumps(trending))
     writer.add(api.BULK, api.bulk_file([site.record(p) for p in corpus.papers]))
     newest = corpus.newest_day
