@@ -1,6 +1,8 @@
-"""The generate step: content folder in, Markdown pages and feeds out (in memory).
+"""The corpus stage, the build's read step: ``content/`` in, a tagged ``Corpus`` out (the
+papers merged, each day's papers, the tags largest first, the last fetch) with the
+build's ``Summary``.
 
-Pure apart from reading ``content/``: the same content gives the same bytes.
+Pure apart from reading ``content/``: the same content gives the same corpus.
 """
 
 from __future__ import annotations

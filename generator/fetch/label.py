@@ -35,6 +35,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from generator.corpus import TAGS_FILE
 from generator.errors import InputError
 from generator.fetch.store import write_atomic
 from generator.fetch.transport import Answer, FetchError, RetryPolicy, post_json
@@ -191,7 +192,7 @@ class Labeller:
         self.content = content
         self.options = options
         self.sleep = sleep
-        tags_file = content / "tags.yaml"
+        tags_file = content / TAGS_FILE
         self.rules: list[TagRule] = load_tag_rules(tags_file, tags_file.as_posix())
         self.fingerprints = taxonomy_fingerprints(self.rules)
         self.key = taxonomy_key(self.fingerprints)

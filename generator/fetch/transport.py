@@ -67,8 +67,6 @@ class Answer:
     status: int
     body: bytes
     content_type: str
-    headers: Mapping[str, str] | None = None
-    """The answer's headers, names lowercased."""
 
     def text(self) -> str:
         return self.body.decode("utf-8", errors="replace")
@@ -190,8 +188,7 @@ def _attempt(
     try:
         with urllib.request.urlopen(request, timeout=policy.timeout) as response:
             body = response.read()
-            got = {k.lower(): v for k, v in response.headers.items()}
-            return Answer(url, response.status, body, response.headers.get_content_type(), got)
+            return Answer(url, response.status, body, response.headers.get_content_type())
     except urllib.error.HTTPError as exc:
         with exc:
             if exc.code in RETRY_STATUSES:
